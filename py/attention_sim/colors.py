@@ -1,0 +1,65 @@
+"""Colour scale for heatmaps, and text colours readable on any cell.
+
+The scale is matplotlib's viridis, sampled at 17 evenly spaced points and interpolated
+linearly: perceptually uniform and readable with the common colour-vision deficiencies.
+"""
+
+from __future__ import annotations
+
+VIRIDIS = (
+    (68, 1, 84), (72, 24, 106), (71, 45, 123), (66, 64, 134), (59, 82, 139),
+    (51, 99, 141), (44, 114, 142), (38, 130, 142), (33, 145, 140), (31, 160, 136),
+    (40, 174, 128), (63, 188, 115), (94, 201, 98), (132, 212, 75), (173, 220, 48),
+    (216, 226, 25), (253, 231, 37),
+)  # fmt: skip
+
+# Distinct hues for token boxes (Okabe–Ito palette, designed for colour-blind readers).
+TOKEN_COLORS = (
+    "#E69F00", "#56B4E9", "#009E73", "#F0E442",
+    "#0072B2", "#D55E00", "#CC79A7", "#999999",
+)  # fmt: skip
+
+
+def viridis_rgb(t: float) -> tuple:
+    """Return the viridis colour at t in [0, 1] (clamped) as an (r, g, b) tuple."""
+    if not t > 0:  # also catches NaN
+        t = 0.0
+    t = min(t, 1.0)
+    position = t * (len(VIRIDIS) - 1)
+    index = min(int(position), len(VIRIDIS) - 2)
+    fraction = position - index
+    low, high = VIRIDIS[index], VIRIDIS[index + 1]
+    return tuple(round(a + (b - a) * fraction) for a, b in zip(low, high))
+
+
+def hex_color(rgb: tuple) -> str:
+    return "#%02x%02x%02x" % tuple(rgb)
+
+
+def relative_luminance(rgb: tuple) -> float:
+    """Return the WCAG 2 relative luminance of an sRGB colour given as 0–255 ints."""
+
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(rgb_a: tuple, rgb_b: tuple) -> float:
+    """Return the WCAG 2 contrast ratio of two colours, from 1 to 21."""
+    la, lb = relative_luminance(rgb_a), relative_luminance(rgb_b)
+    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+
+
+def text_color_on(rgb: tuple) -> str:
+    """Return black or white, whichever contrasts more with the background rgb."""
+    if contrast_ratio(rgb, (0, 0, 0)) >= contrast_ratio(rgb, (255, 255, 255)):
+        return "#000000"
+    return "#ffffff"
+
+
+def hex_to_rgb(color: str) -> tuple:
+    color = color.lstrip("#")
+    return tuple(int(color[i : i + 2], 16) for i in (0, 2, 4))

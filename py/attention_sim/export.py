@@ -1,0 +1,65 @@
+"""The JSON export of the current state (attention-state.json)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+
+FORMAT_VERSION = 1
+
+
+def matrix_to_list(matrix: np.ndarray) -> list:
+    """Return the matrix as nested lists of floats, with -inf and NaN as None."""
+    return [[float(v) if math.isfinite(v) else None for v in row] for row in np.asarray(matrix).tolist()]
+
+
+def export_state(model) -> dict:
+    """Return the state as a dict of plain JSON values.
+
+    Q, K, V, scores, weights and output are those of the head on view, so that code
+    written for one head keeps working; `per_head` has every head on a leading axis.
+    """
+    s = model.settings
+    head = model.head
+    per_head = {
+        name: [matrix_to_list(getattr(result, name)) for result in model.heads]
+        for name in ("Q", "K", "V", "scores", "weights", "output")
+    }
+    return {
+        "format_version": FORMAT_VERSION,
+        "preset": s.preset,
+        "sentence": s.sentence,
+        "tokens": list(model.tokens),
+        "step": s.step,
+        "step_name": s.step_name,
+        "query": s.query,
+        "d_model": s.d_model,
+        "d_k": s.d_k,
+        "heads": s.heads,
+        "head": s.head,
+        "scaled": s.scaled,
+        "causal": s.causal,
+        "temperature": s.temperature,
+        "positional_encoding": s.positional,
+        "seed": s.seed,
+        "weights_source": model.weights_source,
+        "X": matrix_to_list(model.X),
+        "W_Q": matrix_to_list(model.W_Q),
+        "W_K": matrix_to_list(model.W_K),
+        "W_V": matrix_to_list(model.W_V),
+        "Q": matrix_to_list(head.Q),
+        "K": matrix_to_list(head.K),
+        "V": matrix_to_list(head.V),
+        "scores": matrix_to_list(head.scores),
+        "mask": np.asarray(head.mask).tolist(),
+        "weights": matrix_to_list(head.weights),
+        "output": matrix_to_list(head.output),
+        "per_head": per_head,
+        "concat": matrix_to_list(model.concat),
+    }
+
+
+def export_json(model) -> str:
+    return json.dumps(export_state(model), ensure_ascii=False, indent=1)

@@ -1,0 +1,83 @@
+"""Everything one frame shows, computed from the settings: tokens, X, weights, heads."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .attention import AttentionResult, multi_head
+from .examples import PRESETS
+from .settings import Settings, validate
+from .tokens import MAX_TOKENS, positional_encoding, token_embedding, tokenize
+
+
+class Model(NamedTuple):
+    settings: Settings  # validated
+    tokens: list  # the tokens shown, at most MAX_TOKENS
+    notices: list  # plain sentences about anything cut, clamped or substituted
+    dimension_names: list  # d_model names, for the columns of X
+    X: np.ndarray  # (n, d_model), positional encoding included when on
+    W_Q: np.ndarray  # (d_model, heads * d_k)
+    W_K: np.ndarray  # (d_model, heads * d_k)
+    W_V: np.ndarray  # (d_model, heads * d_k)
+    weights_source: str  # "preset" or "seed"
+    heads: list  # one AttentionResult per head
+    concat: np.ndarray  # (n, heads * d_k) the heads' outputs side by side
+
+    @property
+    def head(self) -> AttentionResult:
+        """The head on view."""
+        return self.heads[self.settings.head]
+
+
+def random_weights(seed: int, d_model: int, width: int) -> tuple:
+    """Return W_Q, W_K, W_V of shape (d_model, width), uniform in [-1, 1), 2 decimals."""
+    generator = np.random.RandomState(seed)
+    return tuple(
+        np.round(generator.uniform(-1.0, 1.0, (d_model, width)), 2) for _ in range(3)
+    )
+
+
+def build(settings: Settings) -> Model:
+    """Compute the model for the settings, which are validated first."""
+    all_tokens = tokenize(settings.sentence)
+    tokens = all_tokens[:MAX_TOKENS]
+    notices = []
+    if len(all_tokens) > MAX_TOKENS:
+        notices.append(
+            f"The sentence has {len(all_tokens)} tokens; showing the first {MAX_TOKENS}."
+        )
+    settings, clamped = validate(settings, len(tokens))
+    notices.extend(clamped)
+    preset = PRESETS[settings.preset]
+    d_model, d_k, heads = settings.d_model, settings.d_k, settings.heads
+
+    preset_fits = preset["W_Q"] is not None and (d_model, d_k, heads) == (
+        preset["d_model"],
+        preset["d_k"],
+        preset["heads"],
+    )
+    vocabulary = preset["vocabulary"] if d_model == preset["d_model"] else {}
+    X = np.array(
+        [vocabulary.get(token) or token_embedding(token, d_model) for token in tokens],
+        dtype=np.float64,
+    ).reshape(len(tokens), d_model)  # (n, d_model)
+    if settings.positional:
+        X = X + positional_encoding(len(tokens), d_model)  # (n, d_model)
+
+    if preset_fits:
+        W_Q, W_K, W_V = (np.array(preset[key], dtype=np.float64) for key in ("W_Q", "W_K", "W_V"))
+        source = "preset"
+    else:
+        W_Q, W_K, W_V = random_weights(settings.seed, d_model, heads * d_k)
+        source = "seed"
+    names = preset["dimension_names"] if d_model == preset["d_model"] else None
+    dimension_names = list(names) if names else [f"d{i}" for i in range(d_model)]
+
+    results, concat = multi_head(
+        X, W_Q, W_K, W_V, heads, settings.scaled, settings.causal, settings.temperature
+    )
+    return Model(
+        settings, tokens, notices, dimension_names, X, W_Q, W_K, W_V, source, results, concat
+    )

@@ -1,0 +1,95 @@
+"""The settings a reader can change, validated in one place."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields, replace
+
+from .examples import DEFAULT_PRESET, PRESETS
+
+STEP_NAMES = ("Input", "Project Q, K, V", "Compute scores", "Softmax", "Weighted sum")
+STEP_COUNT = len(STEP_NAMES)
+D_MODEL_RANGE = (2, 16)
+D_K_RANGE = (1, 16)
+HEADS_RANGE = (1, 4)
+TEMPERATURE_RANGE = (0.1, 10.0)
+SEED_RANGE = (0, 2**31 - 1)
+
+
+@dataclass(frozen=True)
+class Settings:
+    preset: str = DEFAULT_PRESET  # name of an entry in examples.PRESETS
+    sentence: str = PRESETS[DEFAULT_PRESET]["sentence"]
+    step: int = 1  # 1 Input .. 5 Weighted sum
+    query: int = 0  # 0-based index of the query token
+    d_model: int = 4  # embedding width
+    d_k: int = 2  # width of each head's queries, keys and values
+    heads: int = 1
+    head: int = 0  # 0-based index of the head on view
+    scaled: bool = True  # divide scores by √d_k
+    causal: bool = False  # mask keys after the query
+    temperature: float = 1.0  # softmax(scores / temperature)
+    positional: bool = False  # add the sinusoidal positional encoding to X
+    seed: int = 0  # seed of random weights
+
+    @property
+    def step_name(self) -> str:
+        return STEP_NAMES[self.step - 1]
+
+
+FIELD_NAMES = tuple(field.name for field in fields(Settings))
+
+
+def preset_settings(name: str) -> Settings:
+    """Return the default settings of the named preset."""
+    preset = PRESETS[name]
+    return Settings(
+        preset=name,
+        sentence=preset["sentence"],
+        query=preset["query"],
+        d_model=preset["d_model"],
+        d_k=preset["d_k"],
+        heads=preset["heads"],
+    )
+
+
+def _clamp_int(name: str, value, low: int, high: int, notices: list) -> int:
+    number = int(value)
+    if number < low or number > high:
+        notices.append(f"{name} {number} is outside {low} to {high}; using {min(max(number, low), high)}.")
+    return min(max(number, low), high)
+
+
+def validate(settings: Settings, token_count: int) -> tuple:
+    """Return (settings clamped into their ranges, notices about what changed).
+
+    token_count is the number of tokens shown, which bounds the query index.
+    """
+    notices = []
+    preset = settings.preset
+    if preset not in PRESETS:
+        notices.append(f"Unknown preset {preset!r}; using {DEFAULT_PRESET!r}.")
+        preset = DEFAULT_PRESET
+    temperature = float(settings.temperature)
+    low, high = TEMPERATURE_RANGE
+    if not math.isfinite(temperature) or temperature < low or temperature > high:
+        fixed = 1.0 if not math.isfinite(temperature) else min(max(temperature, low), high)
+        notices.append(f"temperature {temperature} is outside {low} to {high}; using {fixed}.")
+        temperature = fixed
+    heads = _clamp_int("heads", settings.heads, *HEADS_RANGE, notices)
+    checked = replace(
+        settings,
+        preset=preset,
+        step=_clamp_int("step", settings.step, 1, STEP_COUNT, notices),
+        query=_clamp_int("query", settings.query, 0, max(token_count - 1, 0), notices),
+        d_model=_clamp_int("d_model", settings.d_model, *D_MODEL_RANGE, notices),
+        d_k=_clamp_int("d_k", settings.d_k, *D_K_RANGE, notices),
+        heads=heads,
+        head=_clamp_int("head", settings.head, 0, heads - 1, notices),
+        scaled=bool(settings.scaled),
+        causal=bool(settings.causal),
+        temperature=temperature,
+        positional=bool(settings.positional),
+        seed=_clamp_int("seed", settings.seed, *SEED_RANGE, notices),
+    )
+    return checked, notices

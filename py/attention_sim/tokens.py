@@ -1,0 +1,71 @@
+"""Tokenising a sentence, token embeddings and sinusoidal positional encoding."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+import numpy as np
+
+MAX_TOKENS = 16
+
+
+def _is_punctuation(char: str) -> bool:
+    return unicodedata.category(char).startswith("P")
+
+
+def _is_separator(char: str) -> bool:
+    # Whitespace separates tokens, and control characters (category Cc, such as NUL or
+    # ESC) are dropped, because they have no glyph to draw.
+    return char.isspace() or unicodedata.category(char) == "Cc"
+
+
+def tokenize(sentence: str) -> list:
+    """Split on whitespace, with each punctuation character as a token of its own.
+
+    A word is a maximal run of characters that are neither whitespace, control
+    characters nor punctuation, so emoji with modifiers and letters with combining
+    marks stay whole. Returns every token; callers cut the list to MAX_TOKENS.
+    """
+    tokens = []
+    word = []
+    for char in sentence:
+        if _is_separator(char) or _is_punctuation(char):
+            if word:
+                tokens.append("".join(word))
+                word = []
+            if _is_punctuation(char):
+                tokens.append(char)
+        else:
+            word.append(char)
+    if word:
+        tokens.append("".join(word))
+    return tokens
+
+
+def token_embedding(token: str, d_model: int) -> np.ndarray:
+    """Return a deterministic embedding of d_model values in [0, 1) for the token.
+
+    The vector depends only on the token's text: its SHA-256 digest seeds numpy's
+    legacy RandomState, whose stream numpy keeps stable across versions. A longer
+    d_model extends the shorter vector, so the first values stay the same.
+    """
+    digest = hashlib.sha256(token.encode("utf-8")).digest()
+    seed = int.from_bytes(digest[:4], "little")
+    values = np.random.RandomState(seed).uniform(0.0, 1.0, d_model)  # (d_model,)
+    return np.round(values, 2)
+
+
+def positional_encoding(n: int, d_model: int) -> np.ndarray:
+    """Return the sinusoidal encoding of "Attention Is All You Need" (section 3.5).
+
+    PE[pos, 2i] = sin(pos / 10000^(2i / d_model)) and
+    PE[pos, 2i + 1] = cos(pos / 10000^(2i / d_model)).
+    """
+    positions = np.arange(n, dtype=np.float64)[:, None]  # (n, 1)
+    even = np.arange(0, d_model, 2, dtype=np.float64)  # (ceil(d_model / 2),)
+    angles = positions / np.power(10000.0, even / d_model)  # (n, ceil(d_model / 2))
+    encoding = np.zeros((n, d_model))  # (n, d_model)
+    encoding[:, 0::2] = np.sin(angles)
+    encoding[:, 1::2] = np.cos(angles[:, : d_model // 2])
+    return encoding

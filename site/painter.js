@@ -1,0 +1,96 @@
+// Replays the drawing commands that the Python views produce onto a canvas.
+// The command format is documented in py/attention_sim/views/frame.py.
+
+const FONT_FAMILY = 'system-ui, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif';
+
+/** Size the canvas backing store for its CSS size and the device pixel ratio. */
+export function fitCanvas(canvas, cssWidth, cssHeight) {
+  const ratio = window.devicePixelRatio || 1;
+  const width = Math.round(cssWidth * ratio);
+  const height = Math.round(cssHeight * ratio);
+  if (canvas.width !== width || canvas.height !== height) {
+    canvas.width = width;
+    canvas.height = height;
+  }
+  return ratio;
+}
+
+function drawHatch(ctx, x, y, w, h, color) {
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(x, y, w, h);
+  ctx.clip();
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  for (let offset = -h; offset < w; offset += 6) {
+    ctx.moveTo(x + offset, y + h);
+    ctx.lineTo(x + offset + h, y);
+  }
+  ctx.stroke();
+  ctx.restore();
+}
+
+/** Draw one frame, given as the JSON text of {width, height, commands, regions}. */
+export function paint(canvas, frameJson) {
+  const frame = JSON.parse(frameJson);
+  const ratio = fitCanvas(canvas, frame.width, frame.height);
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, frame.width, frame.height);
+  ctx.fillStyle = "#ffffff";
+  ctx.fillRect(0, 0, frame.width, frame.height);
+  ctx.textBaseline = "middle";
+  let font = "";
+  for (const command of frame.commands) {
+    switch (command[0]) {
+      case "rect":
+        ctx.fillStyle = command[5];
+        ctx.fillRect(command[1], command[2], command[3], command[4]);
+        break;
+      case "stroke":
+        ctx.strokeStyle = command[5];
+        ctx.lineWidth = command[6];
+        ctx.strokeRect(command[1], command[2], command[3], command[4]);
+        break;
+      case "line":
+        ctx.strokeStyle = command[5];
+        ctx.lineWidth = command[6];
+        ctx.beginPath();
+        ctx.moveTo(command[1], command[2]);
+        ctx.lineTo(command[3], command[4]);
+        ctx.stroke();
+        break;
+      case "hatch":
+        drawHatch(ctx, command[1], command[2], command[3], command[4], command[5]);
+        break;
+      case "text": {
+        const [, x, y, text, color, size, align, bold, maxWidth] = command;
+        const wanted = `${bold ? "600 " : ""}${size}px ${FONT_FAMILY}`;
+        if (wanted !== font) {
+          ctx.font = wanted;
+          font = wanted;
+        }
+        ctx.fillStyle = color;
+        ctx.textAlign = align;
+        ctx.fillText(text, x, y, maxWidth);
+        break;
+      }
+      default:
+        throw new Error(`painter: unknown command ${JSON.stringify(command[0])}`);
+    }
+  }
+  return frame.regions;
+}
+
+/** Offer text as a file download named filename. */
+export function download(filename, text, mimeType) {
+  const url = URL.createObjectURL(new Blob([text], { type: mimeType }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
