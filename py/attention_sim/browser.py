@@ -70,10 +70,18 @@ class App:
         """Rebuild the model for new settings and repaint, if anything changed."""
         if settings == self.settings and self.width:
             return
+        previous_step = self.settings.step if self.width else None
         self.model = build(settings)
         self.settings = self.model.settings
         self.sync_controls()
         self.paint()
+        if self.settings.step != previous_step:
+            self.announce_step()
+
+    def announce_step(self) -> None:
+        """Dispatch `attention-sim:step` on the document, for SCORM and other listeners."""
+        options = js.JSON.parse(f'{{"detail": {{"step": {self.settings.step}}}}}')
+        self.document.dispatchEvent(js.CustomEvent.new("attention-sim:step", options))
 
     def sync_controls(self) -> None:
         s = self.settings
