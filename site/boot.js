@@ -22,6 +22,11 @@ function elapsed() {
 
 let currentStage = "";
 
+/** Record a User Timing mark, which the benchmark (tools/bench.py) reads. */
+function mark(name) {
+  performance.mark(`attention-sim:${name}`);
+}
+
 /** Show a loading stage (logged with its time) and its progress fraction, if known. */
 function showStage(text, fraction) {
   currentStage = text;
@@ -206,6 +211,7 @@ async function boot() {
   if (location.protocol === "file:") return; // check.js explains what to do
   showStage(DOWNLOADING, 0);
   const buffers = startDownloads();
+  Promise.all(Object.values(buffers)).then(() => mark("downloaded"), () => {});
   const sources = fetchPackage();
   sources.catch(() => {});
   hookModuleFactory(buffers);
@@ -214,6 +220,7 @@ async function boot() {
     await loadScript(RUNTIME_DIR + "pyodide.js");
   }
   const pyodide = await globalThis.loadPyodide({ indexURL: RUNTIME_DIR });
+  mark("runtime-started");
   console.info(`attention-sim: Pyodide ${pyodide.version} started (${elapsed()} ms)`);
 
   showStage("Loading numpy", undefined);
@@ -223,6 +230,7 @@ async function boot() {
   if (errors.length) {
     throw new LoadError(`numpy failed to load: ${errors.join(" ")}`, MISSING_RUNTIME_FIX);
   }
+  mark("numpy-loaded");
   console.info(`attention-sim: numpy loaded (${elapsed()} ms)`);
 
   showStage("Drawing the first frame", undefined);
@@ -240,6 +248,7 @@ del _attention_sim_sources
   globalThis.attentionSim = { pyodide };
   const browser = pyodide.runPython("import attention_sim.browser\nattention_sim.browser");
   browser.start({ paint, download, started });
+  mark("first-frame");
   console.info(`attention-sim: first frame painted (${elapsed()} ms)`);
 }
 
