@@ -64,6 +64,27 @@ def softmax_rows(scores: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     return np.divide(exp, total, out=np.zeros_like(exp), where=total > 0)  # (n, m)
 
 
+def dot_scores(Q: np.ndarray, K: np.ndarray) -> np.ndarray:
+    """Return Q Kᵀ, with ±inf where a score overflows but never NaN.
+
+    Where the plain product overflows (an entry that is ±inf, or NaN from inf - inf),
+    the rows of Q and K are divided by their largest magnitudes first and the
+    products of those magnitudes are multiplied back afterwards.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        raw = Q @ K.T  # (n, m)
+    if np.isfinite(raw).all():
+        return raw
+    q_scale = np.max(np.abs(Q), axis=1, keepdims=True, initial=0.0)  # (n, 1)
+    k_scale = np.max(np.abs(K), axis=1, keepdims=True, initial=0.0)  # (m, 1)
+    q_scale[q_scale == 0] = 1.0
+    k_scale[k_scale == 0] = 1.0
+    unit = (Q / q_scale) @ (K / k_scale).T  # (n, m) |entries| ≤ d_k
+    with np.errstate(over="ignore"):
+        rescaled = unit * q_scale * k_scale.T  # (n, m) a 0 stays 0, others may be ±inf
+    return np.where(np.isfinite(raw), raw, rescaled)  # (n, m)
+
+
 def attend(
     X: np.ndarray,
     W_Q: np.ndarray,
@@ -82,9 +103,11 @@ def attend(
     K = X @ W_K  # (n, d_k)
     V = X @ W_V  # (n, d_v)
 
-    with np.errstate(over="ignore", invalid="ignore"):
-        raw_scores = Q @ K.T  # (n, n)
-        scaled_scores = raw_scores / scale_factor(d_k, scaled)  # (n, n)
+    raw_scores = dot_scores(Q, K)  # (n, n)
+    # Clipped, so that an overflowed score of -inf is not mistaken for a masked one.
+    scaled_scores = np.clip(
+        raw_scores / scale_factor(d_k, scaled), -SCORE_LIMIT, SCORE_LIMIT
+    )  # (n, n)
     mask = causal_mask(n) if causal else np.ones((n, n), dtype=bool)  # (n, n)
     scores = np.where(mask, scaled_scores, -np.inf)  # (n, n)
 
