@@ -5,6 +5,7 @@
 // progress, and handed to Pyodide through two Emscripten module hooks
 // (getPreloadedPackage, instantiateWasm), so each file crosses the network once.
 
+import { policyFix, removeEvalFromPyProxies } from "./csp.js";
 import { download, paint } from "./painter.js";
 
 const RUNTIME_DIR = new URL("vendor/pyodide/", document.baseURI).href;
@@ -197,10 +198,15 @@ function hookModuleFactory(buffers) {
         module.instantiateWasm = (imports, receiveInstance) => {
           WebAssembly.instantiate(wasm, imports).then(
             ({ instance, module: compiled }) => receiveInstance(instance, compiled),
-            (error) => showError(`The Python runtime failed to start: ${error.message}.`, MISSING_RUNTIME_FIX),
+            (error) =>
+              showError(
+                `The Python runtime failed to start: ${error.message}.`,
+                policyFix(error) ?? MISSING_RUNTIME_FIX,
+              ),
           );
           return {};
         };
+        removeEvalFromPyProxies(module);
         return factory(module);
       };
     },
@@ -258,7 +264,8 @@ boot().catch((error) => {
   } else {
     showError(
       `The simulator failed to start: ${error && error.message ? error.message : error}`,
-      "Reload the page. If it fails again, open the browser console for details and report them.",
+      policyFix(error) ??
+        "Reload the page. If it fails again, open the browser console for details and report them.",
     );
   }
 });

@@ -7,6 +7,7 @@ page is routed so that any request to another origin is aborted and recorded, an
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import threading
@@ -20,7 +21,7 @@ APP_DIR = ROOT / "dist" / "attention-mechanism"
 ARTIFACTS = ROOT / "test-artifacts"
 sys.path.insert(0, str(ROOT / "tools"))
 
-from serve import make_server  # noqa: E402
+from serve import Handler, make_server  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -34,9 +35,23 @@ CHROMIUM_ARGS = [
 READY_TIMEOUT_MS = 60_000
 
 
+class HeaderHandler(Handler):
+    """The project's request handler, adding the server's extra_headers to each response."""
+
+    def end_headers(self):
+        for name, value in self.server.extra_headers.items():
+            self.send_header(name, value)
+        super().end_headers()
+
+
 class Server:
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, headers: dict = None):
         self.httpd = make_server(directory, "127.0.0.1", 0, quiet=True)
+        if headers:
+            self.httpd.extra_headers = dict(headers)
+            self.httpd.RequestHandlerClass = functools.partial(
+                HeaderHandler, directory=str(directory)
+            )
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
         host, port = self.httpd.server_address[:2]
