@@ -143,7 +143,7 @@ function startDownloads() {
   return buffers;
 }
 
-/** Fetch the Python package's sources as {relative path: text}. */
+/** Fetch the Python package: {files: {relative path: text}, pycache: bytes or null}. */
 async function fetchPackage() {
   const response = await fetch(PACKAGE_DIR + "manifest.json");
   if (!response.ok) {
@@ -152,7 +152,9 @@ async function fetchPackage() {
       "The py/ folder is missing. Rebuild the folder with `./sim build`.",
     );
   }
-  const paths = await response.json();
+  const manifest = await response.json();
+  const paths = manifest.files;
+  const pycache = manifest.pycache ? downloadPycache(PACKAGE_DIR + manifest.pycache.file) : null;
   const texts = await Promise.all(
     paths.map(async (path) => {
       const file = await fetch(PACKAGE_DIR + path);
@@ -165,7 +167,42 @@ async function fetchPackage() {
       return file.text();
     }),
   );
-  return Object.fromEntries(paths.map((path, index) => [path, texts[index]]));
+  return {
+    files: Object.fromEntries(paths.map((path, index) => [path, texts[index]])),
+    pycache: pycache ? await pycache : null,
+  };
+}
+
+/** Download the bytecode bundle; without it the page still works, only slower. */
+async function downloadPycache(url) {
+  try {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return new Uint8Array(await response.arrayBuffer());
+  } catch (error) {
+    console.warn(`attention-sim: skipped the bytecode bundle ${url}: ${error.message}`);
+    return null;
+  }
+}
+
+/**
+ * Write the compiled modules of py/pycache.bin (made by tools/pycache.py) into the
+ * runtime's file system, before Python starts and imports them.
+ */
+function installPycache(FS, bundle) {
+  const magic = new TextDecoder().decode(bundle.subarray(0, 6));
+  if (magic !== "PYCB1\n") {
+    console.warn("attention-sim: the bytecode bundle has an unknown format; skipped");
+    return;
+  }
+  const headerLength = new DataView(bundle.buffer, bundle.byteOffset + 6, 4).getUint32(0, true);
+  const header = JSON.parse(new TextDecoder().decode(bundle.subarray(10, 10 + headerLength)));
+  let offset = 10 + headerLength;
+  for (const [path, length] of header.files) {
+    FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+    FS.writeFile(path, bundle.subarray(offset, offset + length));
+    offset += length;
+  }
 }
 
 /**
@@ -174,7 +211,7 @@ async function fetchPackage() {
  * NOTE: relies on the factory name and hooks of Pyodide 0.17.1's build; with
  * another version the wrapper is skipped by Pyodide and files load twice.
  */
-function hookModuleFactory(buffers) {
+function hookModuleFactory(buffers, sources) {
   let factory;
   Object.defineProperty(globalThis, "_createPyodideModule", {
     configurable: true,
@@ -184,10 +221,14 @@ function hookModuleFactory(buffers) {
     get() {
       if (!factory) return undefined;
       return async (module) => {
-        const [wasm, data] = await Promise.all([
+        const [wasm, data, { pycache }] = await Promise.all([
           buffers["pyodide.asm.wasm"],
           buffers["pyodide.asm.data"],
+          sources,
         ]);
+        if (pycache) {
+          module.onRuntimeInitialized = () => installPycache(module.FS, pycache);
+        }
         showStage("Starting Python", undefined);
         module.getPreloadedPackage = (name) => {
           const file = name.slice(name.lastIndexOf("/") + 1);
@@ -220,7 +261,7 @@ async function boot() {
   Promise.all(Object.values(buffers)).then(() => mark("downloaded"), () => {});
   const sources = fetchPackage();
   sources.catch(() => {});
-  hookModuleFactory(buffers);
+  hookModuleFactory(buffers, sources);
 
   if (typeof globalThis.loadPyodide !== "function") {
     await loadScript(RUNTIME_DIR + "pyodide.js");
@@ -240,7 +281,7 @@ async function boot() {
   console.info(`attention-sim: numpy loaded (${elapsed()} ms)`);
 
   showStage("Drawing the first frame", undefined);
-  pyodide.globals.set("_attention_sim_sources", JSON.stringify(await sources));
+  pyodide.globals.set("_attention_sim_sources", JSON.stringify((await sources).files));
   pyodide.runPython(`
 import json, os, sys
 for _path, _text in json.loads(_attention_sim_sources).items():

@@ -14,6 +14,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import pycache  # noqa: E402
+
 SITE = ROOT / "site"
 PACKAGE = ROOT / "py" / "attention_sim"
 DIST = ROOT / "dist"
@@ -55,12 +59,34 @@ def build_app(target: Path = APP_DIR) -> Path:
     sources = python_sources()
     for relative in sources:
         copy_file(PACKAGE.parent / relative, target / "py" / relative)
-    (target / "py" / "manifest.json").write_text(json.dumps(sources, indent=1) + "\n")
+    write_package_manifest(target, sources, None)
     return target
+
+
+def write_package_manifest(target: Path, sources: list, pycache_entry) -> None:
+    """Write py/manifest.json: the package's files and the optional bytecode bundle."""
+    manifest = {"files": sources, "pycache": pycache_entry}
+    (target / "py" / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+
+
+def add_pycache(target: Path = APP_DIR) -> None:
+    """Add py/pycache.bin, which saves the page compiling its modules at every start.
+
+    Making it takes Chromium and Playwright; without them the folder works, only
+    its first frame comes later.
+    """
+    if not pycache.chromium_available():
+        print("build: no Chromium or Playwright, so py/pycache.bin is skipped (the page works without it)")
+        return
+    bundle = pycache.bundle_for(target)
+    (target / "py" / "pycache.bin").write_bytes(bundle)
+    entry = {"file": "pycache.bin", "size": len(bundle)}
+    write_package_manifest(target, python_sources(), entry)
 
 
 def main() -> None:
     target = build_app()
+    add_pycache(target)
     print(f"build: wrote {target.relative_to(ROOT)}/")
 
 
