@@ -254,8 +254,29 @@ function hookModuleFactory(buffers, sources) {
   });
 }
 
+/**
+ * Register sw.js, which keeps a copy of the folder for visits without a network.
+ * Only over http(s): a sandboxed frame without allow-same-origin, or blocked
+ * storage, makes registration fail, and the page works on without it.
+ */
+function registerServiceWorker() {
+  if (!/^https?:$/.test(location.protocol)) return;
+  try {
+    if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.register("sw.js", { updateViaCache: "none" }).then(
+      () => console.info(`attention-sim: offline copy registered (${elapsed()} ms)`),
+      (error) => console.info(`attention-sim: no offline copy: ${error.message}`),
+    );
+  } catch (error) {
+    console.info(`attention-sim: no offline copy: ${error.message}`);
+  }
+}
+
 async function boot() {
-  if (location.protocol === "file:") return; // check.js explains what to do
+  // A page opened from file:// cannot fetch its runtime (check.js explains what to
+  // do), except the single-file build, which carries its files inside.
+  const bundle = globalThis.attentionSimBundle;
+  if (location.protocol === "file:" && !bundle) return;
   showStage(DOWNLOADING, 0);
   const buffers = startDownloads();
   Promise.all(Object.values(buffers)).then(() => mark("downloaded"), () => {});
@@ -263,6 +284,7 @@ async function boot() {
   sources.catch(() => {});
   hookModuleFactory(buffers, sources);
 
+  if (bundle) await bundle.ready; // the runtime scripts, unpacked
   if (typeof globalThis.loadPyodide !== "function") {
     await loadScript(RUNTIME_DIR + "pyodide.js");
   }
@@ -297,6 +319,7 @@ del _attention_sim_sources
   browser.start({ paint, download, started });
   mark("first-frame");
   console.info(`attention-sim: first frame painted (${elapsed()} ms)`);
+  if (!bundle) registerServiceWorker();
 }
 
 boot().catch((error) => {

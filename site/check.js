@@ -16,7 +16,8 @@
 
   window.attentionSimCheck = { showError: showError };
 
-  if (location.protocol === "file:") {
+  // The single-file build (attentionSimBundle) carries its runtime and works from a file.
+  if (location.protocol === "file:" && !window.attentionSimBundle) {
     showError(
       "This page was opened from a file, and browsers do not let it load its Python runtime that way.",
       "Serve the folder over HTTP: in a terminal, run `python3 -m http.server 8000` inside the folder, " +
