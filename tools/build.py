@@ -1,11 +1,21 @@
-"""Assemble the static MicroSim folder dist/attention-mechanism/ from site/ and py/.
+"""Build dist/: the MicroSim folder, its SCORM 1.2 package and its single-file copy.
 
-The folder is self-contained: main.html, its CSS and JS, the Python package with a
-manifest of its files (which the boot module fetches), and the vendored runtime.
+- dist/attention-mechanism/ is self-contained. It has main.html, its CSS and JS,
+  the Python package with a manifest of its files (which the boot module fetches),
+  the vendored runtime and the service worker stamped with this build's id. It
+  also has the textbook files: index.md, metadata.json, attention-mechanism.png.
+- dist/attention-mechanism-scorm12.zip is that folder with an imsmanifest.xml.
+- dist/attention-mechanism.html is the whole MicroSim in one offline file.
+
+The folder is assembled next to its final place and then moved there, so a server
+that serves dist/ meanwhile sees the old build or the new one, not a mix.
+
+Usage: python3 tools/build.py
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -16,12 +26,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
+import microsim  # noqa: E402
 import pycache  # noqa: E402
+import scorm  # noqa: E402
+import screenshot  # noqa: E402
+import single_file  # noqa: E402
 
 SITE = ROOT / "site"
 PACKAGE = ROOT / "py" / "attention_sim"
 DIST = ROOT / "dist"
 APP_DIR = DIST / "attention-mechanism"
+SCORM_ZIP = DIST / "attention-mechanism-scorm12.zip"
+SINGLE_FILE = DIST / "attention-mechanism.html"
+# Files for textbook sites, which the page itself never loads (and the service
+# worker does not cache).
+TEXTBOOK_FILES = ("index.md", "metadata.json", microsim.SCREENSHOT)
+SERVICE_WORKER = "sw.js"
 
 
 def python_sources() -> list:
@@ -84,10 +104,84 @@ def add_pycache(target: Path = APP_DIR) -> None:
     write_package_manifest(target, python_sources(), entry)
 
 
+def cached_files(target: Path) -> list:
+    """Return the folder's files that the service worker caches, relative to target."""
+    excluded = set(TEXTBOOK_FILES) | {SERVICE_WORKER}
+    return sorted(
+        path.relative_to(target).as_posix()
+        for path in target.rglob("*")
+        if path.is_file() and path.relative_to(target).as_posix() not in excluded
+    )
+
+
+def compute_build_id(target: Path, files: list) -> str:
+    """Return a hash of the files' paths and contents: it changes with any edit."""
+    digest = hashlib.sha256()
+    for relative in files:
+        digest.update(relative.encode() + b"\0")
+        digest.update(hashlib.sha256((target / relative).read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
+def stamp_service_worker(target: Path) -> str:
+    """Write this build's id and file list into sw.js and return the id."""
+    files = cached_files(target)
+    build_id = compute_build_id(target, files)
+    worker = target / SERVICE_WORKER
+    text = worker.read_text(encoding="utf-8")
+    replacements = {
+        'const BUILD_ID = "development";': f"const BUILD_ID = {json.dumps(build_id)};",
+        "const FILES = [];": f"const FILES = {json.dumps(files, indent=1)};",
+    }
+    for placeholder, value in replacements.items():
+        if text.count(placeholder) != 1:
+            raise SystemExit(f"build: {worker} must contain the line {placeholder!r} once")
+        text = text.replace(placeholder, value)
+    worker.unlink()  # a copy from site/; write a new file rather than through a link
+    worker.write_text(text, encoding="utf-8")
+    return build_id
+
+
+def add_screenshot(target: Path, build_id: str) -> None:
+    """Add the textbook screenshot, taken from the built page in Chromium."""
+    if not screenshot.available():
+        print(f"build: no Chromium or Playwright, so {microsim.SCREENSHOT} is skipped")
+        return
+    screenshot.cached_screenshot(target, build_id)
+
+
+def move_into_place(staging: Path, target: Path) -> None:
+    """Replace target with staging by two renames, so the folder is never half built."""
+    retired = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        target.rename(retired)
+    staging.rename(target)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def megabytes(path: Path) -> str:
+    return f"{path.stat().st_size / 1e6:.1f} MB"
+
+
 def main() -> None:
-    target = build_app()
-    add_pycache(target)
-    print(f"build: wrote {target.relative_to(ROOT)}/")
+    DIST.mkdir(exist_ok=True)
+    staging = build_app(DIST / f".{APP_DIR.name}.new-{os.getpid()}")
+    try:
+        add_pycache(staging)
+        build_id = stamp_service_worker(staging)
+        microsim.write_textbook_files(staging)
+        add_screenshot(staging, build_id)
+        move_into_place(staging, APP_DIR)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    print(f"build: wrote {APP_DIR.relative_to(ROOT)}/ (build {build_id})")
+    scorm.build_package(APP_DIR, SCORM_ZIP)
+    print(f"build: wrote {SCORM_ZIP.relative_to(ROOT)} ({megabytes(SCORM_ZIP)})")
+    try:
+        single_file.build_single_file(APP_DIR, SINGLE_FILE)
+    except single_file.SingleFileError as error:
+        raise SystemExit(f"build: cannot write {SINGLE_FILE.relative_to(ROOT)}: {error}") from None
+    print(f"build: wrote {SINGLE_FILE.relative_to(ROOT)} ({megabytes(SINGLE_FILE)})")
 
 
 if __name__ == "__main__":
