@@ -22,8 +22,22 @@ DESCRIPTION = (
     "Step through one scaled dot-product attention layer, softmax(QKᵀ/√d_k)V, from token "
     "embeddings to the weighted sum, with numpy computing every matrix in the browser."
 )
-# The height at which the whole simulator fits without scrolling, in CSS pixels.
+# The iframe's height before the page reports its own, in CSS pixels: the height at
+# which the canvas and its controls fit.
 IFRAME_HEIGHT = 552
+FRAME_ID = "attention-sim"
+# Resizes the iframe to the content height that site/embed.js posts. The README has
+# the same lines, and tests/e2e/test_embed.py runs them from there.
+RESIZE_SCRIPT = """<script>
+  window.addEventListener("message", (event) => {
+    const frame = document.getElementById("attention-sim");
+    const message = event.data;
+    if (event.source !== frame.contentWindow || !message) return;
+    if (message.type === "attention-sim:height" && Number.isFinite(message.height)) {
+      frame.style.height = `${message.height}px`;
+    }
+  });
+</script>"""
 VERSION = "1.0.0"
 # NOTE: the repository has no license file yet. This is the license that
 # intelligent-textbook sites commonly use; change it when the project picks one.
@@ -95,8 +109,8 @@ def metadata(app_dir: Path) -> dict:
 
 def iframe(src: str) -> str:
     return (
-        f'<iframe src="{src}" width="100%" height="{IFRAME_HEIGHT}" '
-        f'style="border: 0; overflow: hidden" scrolling="no" title="{TITLE} MicroSim"></iframe>'
+        f'<iframe id="{FRAME_ID}" src="{src}" width="100%" height="{IFRAME_HEIGHT}" '
+        f'style="border: 0" title="{TITLE} MicroSim"></iframe>'
     )
 
 
@@ -112,6 +126,7 @@ og:image: /sims/{NAME}/{SCREENSHOT}
 # {TITLE}
 
 {iframe("main.html")}
+{RESIZE_SCRIPT}
 
 [Run the {TITLE} MicroSim full screen](./main.html){{ .md-button .md-button--primary }}
 
@@ -134,14 +149,14 @@ Python compiled to WebAssembly. The default is the classic four-token example,
 
 ## Embedding this MicroSim
 
-Copy this line into any web page, with the address where this folder is published:
+Copy these lines into any web page, with the address where this folder is published.
+The page inside the iframe posts its content height, and the script resizes the
+iframe to fit; without the script, the iframe keeps its height of {IFRAME_HEIGHT} px.
 
 ```html
 {iframe(f"https://example.org/sims/{NAME}/main.html")}
+{RESIZE_SCRIPT}
 ```
-
-The page sends its content height to the parent page, so a host page can resize the
-iframe to fit. The project's README has the few lines of script that this needs.
 
 ## Lesson plan
 

@@ -211,7 +211,16 @@ def measure(path: Path, runs: int) -> dict:
         )
         for _ in range(runs):
             context = browser.new_context(viewport={"width": 800, "height": 552})
-            context.route("**/*", lambda route: route.abort())
+            blocked = []
+
+            def handle(route):
+                if route.request.url == copy.as_uri():
+                    route.continue_()
+                else:
+                    blocked.append(route.request.url)
+                    route.abort()
+
+            context.route("**/*", handle)
             page = context.new_page()
             started = time.perf_counter()
             page.goto(copy.as_uri())
@@ -221,6 +230,8 @@ def measure(path: Path, runs: int) -> dict:
             context.close()
             if state != "true":
                 raise SystemExit(f"single file: data-ready is {state!r} in {copy}")
+            if blocked:
+                raise SystemExit(f"single file: requests beyond the file were made: {blocked}")
             timings.append(elapsed)
         version = browser.version
         browser.close()

@@ -69,6 +69,9 @@ def test_index_md_embeds_and_teaches(app_dir):
     assert snippet, "index.md has no html embed snippet"
     assert "<iframe" in snippet.group(1)
     assert "/main.html" in snippet.group(1)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert microsim.RESIZE_SCRIPT in readme, "index.md and the README resize the iframe differently"
+    assert body.count(microsim.RESIZE_SCRIPT) == 2, "the page and its embed snippet both resize the iframe"
     for heading in ("## Lesson plan", "### Learning objectives", "### Activities", "### Assessment"):
         assert heading in body, f"{heading} is missing"
     for objective in microsim.LEARNING_OBJECTIVES:
