@@ -1,8 +1,15 @@
 """Presets, as data: a sentence, embeddings for its tokens and the projection weights.
 
-A preset's matrices apply while d_model, d_k and the number of heads equal its own.
-Tokens outside its vocabulary, or other dimensions, fall back to the deterministic
-embeddings of tokens.py and to random weights from the reader's seed.
+How a preset applies when the reader changes the sentence or the dimensions:
+
+- Embeddings: a token in the preset's vocabulary gets the preset's vector while
+  d_model equals the preset's d_model. Any other token, or any other d_model, gets
+  the deterministic embedding of its text (tokens.token_embedding).
+- Weights: while d_model and d_k equal the preset's, head 1 uses the preset's W_Q,
+  W_K and W_V, and any further heads get random weights from the reader's seed.
+  With other dimensions, every head gets random weights from the seed.
+
+A preset whose W_Q is None ("random") always takes its weights from the seed.
 """
 
 from __future__ import annotations
@@ -28,8 +35,10 @@ CLASSIC = {
 }
 
 # Hand-made embeddings whose dimensions have meanings, and weights chosen so that the
-# pronoun "it" (and the adjective "tired") look for an animate noun: the query of "it"
-# matches the key of "animal" far better than any other key.
+# pronoun "it" looks for an animate noun: its query matches the key of "animal" and
+# no other (92% of its attention, scaled, at temperature 1). The adjective "tired"
+# and the verbs look for the animate noun too, more weakly; the function words have
+# a zero query, so their rows are uniform.
 PRONOUN = {
     "name": "pronoun",
     "label": "Pronoun: what does “it” refer to?",
@@ -51,11 +60,11 @@ PRONOUN = {
         "was": [0.0, 0.0, 0.0, 1.0, 0.0, 0.0],
         "tired": [0.0, 0.0, 0.0, 0.0, 1.0, 0.0],
     },
-    # Query columns: "looks for an animate noun", "looks for a verb".
-    "W_Q": [[0, 0], [0, 0], [3, 0], [0, 0], [2, 1], [0, 0]],
-    # Key columns: "is an animate noun", "is a verb"; a place is a weak distractor.
-    "W_K": [[1.5, 0], [0.5, 0], [0, 0], [0, 1.5], [0, 0], [0, 0]],
-    # Value columns: "animate", "place", so the output says what "it" took in.
+    # Query columns: "looks for an animate noun", "looks for a place".
+    "W_Q": [[0, 0], [0, 0], [4.5, 0], [2, 1], [2.5, 0], [0, 0]],
+    # Key columns: "is an animate noun", "is a place".
+    "W_K": [[1.5, 0], [0, 1.5], [0, 0], [0, 0], [0, 0], [0, 0]],
+    # Value columns: "animate", "place", so the output says what a token took in.
     "W_V": [[1, 0], [0, 1], [0, 0], [0, 0], [0, 0], [0, 0]],
     "query": 8,
 }

@@ -1,4 +1,8 @@
-"""The JSON export of the current state (attention-state.json)."""
+"""The JSON export of the current state (attention-state.json).
+
+Format 2 adds fields to format 1 and changes none of its fields, so code written for
+format 1 reads it unchanged.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,10 @@ import math
 
 import numpy as np
 
-FORMAT_VERSION = 1
+from .attention import entropy_rows, split_heads
+from .urlstate import format_state
+
+FORMAT_VERSION = 2
 
 
 def matrix_to_list(matrix: np.ndarray) -> list:
@@ -19,14 +26,19 @@ def export_state(model) -> dict:
     """Return the state as a dict of plain JSON values.
 
     Q, K, V, scores, weights and output are those of the head on view, so that code
-    written for one head keeps working; `per_head` has every head on a leading axis.
+    written for one head keeps working; `per_head` has every head on a leading axis,
+    W_Q, W_K and W_V included (each head's columns).
     """
     s = model.settings
     head = model.head
     per_head = {
         name: [matrix_to_list(getattr(result, name)) for result in model.heads]
-        for name in ("Q", "K", "V", "scores", "weights", "output")
+        for name in ("Q", "K", "V", "raw_scores", "scores", "weights", "output")
     }
+    per_head["entropy"] = [entropy_rows(result.weights).tolist() for result in model.heads]
+    for name in ("W_Q", "W_K", "W_V"):
+        blocks = split_heads(getattr(model, name), s.heads)
+        per_head[name] = [matrix_to_list(block) for block in blocks]
     return {
         "format_version": FORMAT_VERSION,
         "preset": s.preset,
@@ -45,6 +57,10 @@ def export_state(model) -> dict:
         "positional_encoding": s.positional,
         "seed": s.seed,
         "weights_source": model.weights_source,
+        "url_fragment": format_state(s),
+        "dimension_names": list(model.dimension_names),
+        "embeddings": matrix_to_list(model.embeddings),
+        "positional": matrix_to_list(model.positional),
         "X": matrix_to_list(model.X),
         "W_Q": matrix_to_list(model.W_Q),
         "W_K": matrix_to_list(model.W_K),
@@ -55,6 +71,7 @@ def export_state(model) -> dict:
         "scores": matrix_to_list(head.scores),
         "mask": np.asarray(head.mask).tolist(),
         "weights": matrix_to_list(head.weights),
+        "entropy": entropy_rows(head.weights).tolist(),
         "output": matrix_to_list(head.output),
         "per_head": per_head,
         "concat": matrix_to_list(model.concat),

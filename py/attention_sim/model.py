@@ -21,9 +21,11 @@ class Model(NamedTuple):
     W_Q: np.ndarray  # (d_model, heads * d_k)
     W_K: np.ndarray  # (d_model, heads * d_k)
     W_V: np.ndarray  # (d_model, heads * d_k)
-    weights_source: str  # "preset" or "seed"
+    weights_source: str  # "preset", "preset and seed" (head 1 from the preset) or "seed"
     heads: list  # one AttentionResult per head
     concat: np.ndarray  # (n, heads * d_k) the heads' outputs side by side
+    embeddings: np.ndarray  # (n, d_model) X before the positional encoding
+    positional: np.ndarray  # (n, d_model) the positional encoding, zeros when off
 
     @property
     def head(self) -> AttentionResult:
@@ -39,6 +41,34 @@ def random_weights(seed: int, d_model: int, width: int) -> tuple:
     )
 
 
+def embed(tokens: list, vocabulary: dict, d_model: int, positional: bool) -> tuple:
+    """Return (embeddings, positional encoding, X) for the tokens, each (n, d_model)."""
+    n = len(tokens)
+    rows = [vocabulary.get(token) or token_embedding(token, d_model) for token in tokens]
+    embeddings = np.array(rows, dtype=np.float64).reshape(n, d_model)  # (n, d_model)
+    if positional:
+        encoding = positional_encoding(n, d_model)  # (n, d_model)
+    else:
+        encoding = np.zeros((n, d_model))  # (n, d_model)
+    X = embeddings + encoding  # (n, d_model)
+    return embeddings, encoding, X
+
+
+def choose_weights(preset: dict, settings: Settings) -> tuple:
+    """Return (W_Q, W_K, W_V, source) by the rules in examples.py."""
+    d_model, d_k, heads = settings.d_model, settings.d_k, settings.heads
+    fits = preset["W_Q"] is not None and (d_model, d_k) == (preset["d_model"], preset["d_k"])
+    if fits and heads == 1:
+        matrices = tuple(np.array(preset[key], dtype=np.float64) for key in ("W_Q", "W_K", "W_V"))
+        return matrices + ("preset",)
+    W_Q, W_K, W_V = random_weights(settings.seed, d_model, heads * d_k)
+    if not fits:
+        return W_Q, W_K, W_V, "seed"
+    for matrix, key in ((W_Q, "W_Q"), (W_K, "W_K"), (W_V, "W_V")):
+        matrix[:, :d_k] = preset[key]  # head 1 keeps the preset's columns
+    return W_Q, W_K, W_V, "preset and seed"
+
+
 def build(settings: Settings) -> Model:
     """Compute the model for the settings, which are validated first."""
     all_tokens = tokenize(settings.sentence)
@@ -51,33 +81,31 @@ def build(settings: Settings) -> Model:
     settings, clamped = validate(settings, len(tokens))
     notices.extend(clamped)
     preset = PRESETS[settings.preset]
-    d_model, d_k, heads = settings.d_model, settings.d_k, settings.heads
+    d_model = settings.d_model
 
-    preset_fits = preset["W_Q"] is not None and (d_model, d_k, heads) == (
-        preset["d_model"],
-        preset["d_k"],
-        preset["heads"],
-    )
     vocabulary = preset["vocabulary"] if d_model == preset["d_model"] else {}
-    X = np.array(
-        [vocabulary.get(token) or token_embedding(token, d_model) for token in tokens],
-        dtype=np.float64,
-    ).reshape(len(tokens), d_model)  # (n, d_model)
-    if settings.positional:
-        X = X + positional_encoding(len(tokens), d_model)  # (n, d_model)
+    embeddings, encoding, X = embed(tokens, vocabulary, d_model, settings.positional)
+    unknown = [token for token in dict.fromkeys(tokens) if token not in vocabulary]
+    if vocabulary and unknown:
+        listed = ", ".join("“" + token + "”" for token in unknown[:4])
+        more = f" and {len(unknown) - 4} more" if len(unknown) > 4 else ""
+        notices.append(
+            f"Not in the {preset['name']} vocabulary, so embedded from their text: {listed}{more}."
+        )
 
-    if preset_fits:
-        W_Q, W_K, W_V = (np.array(preset[key], dtype=np.float64) for key in ("W_Q", "W_K", "W_V"))
-        source = "preset"
-    else:
-        W_Q, W_K, W_V = random_weights(settings.seed, d_model, heads * d_k)
-        source = "seed"
+    W_Q, W_K, W_V, source = choose_weights(preset, settings)
+    if preset["W_Q"] is not None and source == "seed":
+        notices.append(
+            f"The {preset['name']} weights need d_model {preset['d_model']} and "
+            f"d_k {preset['d_k']}; using random weights from seed {settings.seed}."
+        )
     names = preset["dimension_names"] if d_model == preset["d_model"] else None
     dimension_names = list(names) if names else [f"d{i}" for i in range(d_model)]
 
     results, concat = multi_head(
-        X, W_Q, W_K, W_V, heads, settings.scaled, settings.causal, settings.temperature
+        X, W_Q, W_K, W_V, settings.heads, settings.scaled, settings.causal, settings.temperature
     )
     return Model(
-        settings, tokens, notices, dimension_names, X, W_Q, W_K, W_V, source, results, concat
+        settings, tokens, notices, dimension_names, X, W_Q, W_K, W_V, source, results,
+        concat, embeddings, encoding,
     )

@@ -1,4 +1,9 @@
-"""The settings a reader can change, validated in one place."""
+"""The settings a reader can change, validated in one place, and the changes to them.
+
+Every control of the page maps to one function here that returns new settings, so
+the rules (what a preset resets, what an empty sentence keeps) are tested without a
+browser.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import math
 from dataclasses import dataclass, fields, replace
 
 from .examples import DEFAULT_PRESET, PRESETS
+from .tokens import MAX_TOKENS, tokenize
 
 STEP_NAMES = ("Input", "Project Q, K, V", "Compute scores", "Softmax", "Weighted sum")
 STEP_COUNT = len(STEP_NAMES)
@@ -55,9 +61,10 @@ def preset_settings(name: str) -> Settings:
 
 def _clamp_int(name: str, value, low: int, high: int, notices: list) -> int:
     number = int(value)
-    if number < low or number > high:
-        notices.append(f"{name} {number} is outside {low} to {high}; using {min(max(number, low), high)}.")
-    return min(max(number, low), high)
+    fixed = min(max(number, low), high)
+    if number != fixed:
+        notices.append(f"{name} {number} is outside {low} to {high}; using {fixed}.")
+    return fixed
 
 
 def validate(settings: Settings, token_count: int) -> tuple:
@@ -93,3 +100,67 @@ def validate(settings: Settings, token_count: int) -> tuple:
         seed=_clamp_int("seed", settings.seed, *SEED_RANGE, notices),
     )
     return checked, notices
+
+
+def shown_token_count(sentence: str) -> int:
+    return min(len(tokenize(sentence)), MAX_TOKENS)
+
+
+def with_sentence(settings: Settings, text: str) -> tuple:
+    """Return (settings with the new sentence, None), or (settings, reason) to keep.
+
+    A text without any token keeps the last valid sentence. The query stays on its
+    position unless the new sentence is shorter, then it moves to the last token.
+    """
+    count = shown_token_count(text)
+    if count == 0:
+        kind = "empty" if not text else "only spaces or invisible characters"
+        return settings, f"The sentence is {kind}; keeping the last one with tokens."
+    return replace(settings, sentence=text, query=min(settings.query, count - 1)), None
+
+
+def with_preset(settings: Settings, name: str) -> Settings:
+    """Return the preset's sentence, dimensions and query, keeping the other settings.
+
+    Step, scaling, mask, temperature, positional encoding and seed stay as they are,
+    so a reader can compare presets under the same conditions.
+    """
+    chosen = preset_settings(name)
+    return replace(
+        chosen,
+        step=settings.step,
+        scaled=settings.scaled,
+        causal=settings.causal,
+        temperature=settings.temperature,
+        positional=settings.positional,
+        seed=settings.seed,
+    )
+
+
+def with_heads(settings: Settings, heads: int) -> Settings:
+    """Return settings with `heads` heads, keeping the head on view if it still exists."""
+    return replace(settings, heads=heads, head=min(settings.head, heads - 1))
+
+
+def with_seed(settings: Settings, seed: int) -> Settings:
+    """Return settings with weights from `seed`.
+
+    A preset with weights of its own ignores the seed while its dimensions apply, so
+    choosing a seed switches to the "random" preset, keeping the sentence, the
+    dimensions and the query.
+    """
+    preset = settings.preset
+    if PRESETS.get(preset, {}).get("W_Q") is not None:
+        preset = "random"
+    return replace(settings, preset=preset, seed=seed)
+
+
+def next_seed(seed: int, draw: float) -> int:
+    """Return a seed for "New weights" from a uniform draw in [0, 1), never `seed`.
+
+    Seeds stay below 100000 so that they are easy to read and share in a link.
+    """
+    candidate = int(draw * 100000) % 100000
+    if candidate == seed:
+        candidate = (candidate + 1) % 100000
+    return candidate

@@ -1,4 +1,9 @@
-"""Tokenising a sentence, token embeddings and sinusoidal positional encoding."""
+"""Tokenising a sentence, token embeddings and sinusoidal positional encoding.
+
+A token's embedding depends on its text only, so the same token gets the same vector
+in any sentence and on any machine. The positional encoding is the sinusoid of
+"Attention Is All You Need" (Vaswani et al. 2017, section 3.5).
+"""
 
 from __future__ import annotations
 
@@ -9,23 +14,37 @@ import numpy as np
 
 MAX_TOKENS = 16
 
+# Invisible characters that separate tokens like a space: zero-width space, word
+# joiner, byte order mark, and the bidirectional marks, embeddings, overrides and
+# isolates, which could otherwise reorder the text drawn around them. The zero-width
+# joiner and non-joiner (U+200D, U+200C) are kept, because emoji sequences and several
+# scripts need them inside a word.
+INVISIBLE_SEPARATORS = frozenset(
+    "\u200b\u2060\ufeff\u061c\u200e\u200f"
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
 
 def _is_punctuation(char: str) -> bool:
     return unicodedata.category(char).startswith("P")
 
 
 def _is_separator(char: str) -> bool:
-    # Whitespace separates tokens, and control characters (category Cc, such as NUL or
-    # ESC) are dropped, because they have no glyph to draw.
-    return char.isspace() or unicodedata.category(char) == "Cc"
+    # Control characters (category Cc, such as NUL or ESC) have no glyph to draw.
+    return (
+        char.isspace()
+        or char in INVISIBLE_SEPARATORS
+        or unicodedata.category(char) == "Cc"
+    )
 
 
 def tokenize(sentence: str) -> list:
     """Split on whitespace, with each punctuation character as a token of its own.
 
-    A word is a maximal run of characters that are neither whitespace, control
-    characters nor punctuation, so emoji with modifiers and letters with combining
-    marks stay whole. Returns every token; callers cut the list to MAX_TOKENS.
+    A word is a maximal run of characters that are neither separators nor
+    punctuation (Unicode category P), so emoji with modifiers or joiners and letters
+    with combining marks stay whole. Returns every token; callers cut the list to
+    MAX_TOKENS.
     """
     tokens = []
     word = []
@@ -46,18 +65,20 @@ def tokenize(sentence: str) -> list:
 def token_embedding(token: str, d_model: int) -> np.ndarray:
     """Return a deterministic embedding of d_model values in [0, 1) for the token.
 
-    The vector depends only on the token's text: its SHA-256 digest seeds numpy's
-    legacy RandomState, whose stream numpy keeps stable across versions. A longer
-    d_model extends the shorter vector, so the first values stay the same.
+    The vector depends only on the token's text in Unicode normal form NFC (so a
+    precomposed "é" and "e" plus a combining accent agree): its SHA-256 digest seeds
+    numpy's legacy RandomState, whose stream numpy keeps stable across versions. A
+    longer d_model extends the shorter vector, so the first values stay the same.
     """
-    digest = hashlib.sha256(token.encode("utf-8")).digest()
+    text = unicodedata.normalize("NFC", token)
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
     seed = int.from_bytes(digest[:4], "little")
     values = np.random.RandomState(seed).uniform(0.0, 1.0, d_model)  # (d_model,)
     return np.round(values, 2)
 
 
 def positional_encoding(n: int, d_model: int) -> np.ndarray:
-    """Return the sinusoidal encoding of "Attention Is All You Need" (section 3.5).
+    """Return the sinusoidal positional encoding for n positions, shape (n, d_model).
 
     PE[pos, 2i] = sin(pos / 10000^(2i / d_model)) and
     PE[pos, 2i + 1] = cos(pos / 10000^(2i / d_model)).

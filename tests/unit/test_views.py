@@ -117,3 +117,151 @@ def test_cell_text_contrast():
         ink = hex_to_rgb(text_color_on(background))
         assert contrast_ratio(background, ink) >= 4.5, f"contrast on {hex_color(background)}"
     assert viridis_rgb(0) == VIRIDIS[0] and viridis_rgb(1) == VIRIDIS[-1]
+
+
+CONFIGS = {
+    "wide": dict(d_model=16, d_k=16, heads=4, head=3, causal=True, positional=True),
+    "narrow": dict(d_model=2, d_k=1, heads=2, head=1, temperature=0.1),
+    "tall-heads": dict(d_model=5, d_k=16, heads=4, scaled=False),
+}
+ODD_SENTENCES = {
+    "cjk": "我们 一起 学习 注意力 机制",
+    "emoji": "👍🏽 👨‍👩‍👧 🇫🇷 ok",
+    "rtl": "مرحبا بالعالم שלום עולם",
+    "long": "x" * 300 + " y",
+    "html": '<script>alert("x")</script> <b>bold</b>',
+}
+
+
+def assert_inside(frame, width, height):
+    assert frame.commands, "empty frame"
+    for command in frame.commands:
+        left, top, right, bottom = command_box(command)
+        assert left >= -SLACK and right <= width + SLACK, f"{command} leaves the canvas horizontally"
+        assert top >= -SLACK and bottom <= height + SLACK, f"{command} leaves the canvas vertically"
+    for region in frame.regions:
+        assert region["x"] >= -SLACK and region["x"] + region["w"] <= width + SLACK, f"region {region}"
+        assert region["y"] >= -SLACK and region["y"] + region["h"] <= height + SLACK, f"region {region}"
+
+
+@pytest.mark.parametrize("config", sorted(CONFIGS))
+@pytest.mark.parametrize("tokens", sorted(SENTENCES))
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("step", range(1, 6))
+def test_layout_inside_canvas_any_dimensions(config, tokens, size, step):
+    settings = Settings(preset="random", sentence=SENTENCES[tokens], step=step, query=tokens - 1, **CONFIGS[config])
+    model = build(settings)
+    assert model.settings.d_model == CONFIGS[config]["d_model"]
+    assert_inside(layout(model, *size), *size)
+
+
+@pytest.mark.parametrize("sentence", sorted(ODD_SENTENCES))
+@pytest.mark.parametrize("step", range(1, 6))
+def test_layout_inside_canvas_odd_text(sentence, step):
+    model = build(Settings(preset="random", sentence=ODD_SENTENCES[sentence], step=step))
+    for size in ((320, 400), (800, 420)):
+        assert_inside(layout(model, *size), *size)
+
+
+def test_long_token_label_shortened():
+    frame = layout(build(Settings(sentence="x" * 300 + " y", step=4)), 640, 420)
+    labels = [t for t in texts(frame) if t.startswith("xx")]
+    assert labels and all(t.endswith("…") and len(t) < 40 for t in labels)
+
+
+def test_html_shown_as_literal_text():
+    frame = layout(build(Settings(sentence="<b>hi</b> & <i>", step=1)), 640, 420)
+    assert "<b>hi<" in texts(frame), texts(frame)
+
+
+def test_many_tokens_wrap_to_two_rows_when_narrow():
+    model = build(Settings(sentence=SENTENCES[16], step=1))
+    from attention_sim.views.step_input import TOKEN_ROW_HEIGHT
+
+    boxes = lambda frame: [r for r in frame.regions if r["kind"] == "token" and r["h"] == TOKEN_ROW_HEIGHT]  # noqa: E731
+    narrow = boxes(layout(model, 320, 420))
+    wide = boxes(layout(model, 1200, 420))
+    assert len(narrow) == len(wide) == 16
+    assert len({r["y"] for r in narrow}) == 2
+    assert len({r["y"] for r in wide}) == 1
+
+
+def test_row_labels_are_token_regions():
+    frame = layout(build(Settings(step=3)), 640, 420)
+    labels = [r for r in frame.regions if r["kind"] == "token"]
+    assert sorted(r["row"] for r in labels) == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize("heads", [1, 2, 3, 4])
+@pytest.mark.parametrize("width", [320, 800, 1200])
+@pytest.mark.parametrize("tokens", sorted(SENTENCES))
+def test_matrix_view_inside_canvas(heads, width, tokens):
+    from attention_sim.views.matrix import layout_matrix, matrix_height
+
+    model = build(Settings(preset="random", sentence=SENTENCES[tokens], heads=heads, query=tokens - 1, causal=True))
+    height = matrix_height(width, heads)
+    frame = layout_matrix(model, width, height)
+    assert_inside(frame, width, height)
+    cells = [r for r in frame.regions if r["kind"] == "cell"]
+    assert len(cells) == heads * tokens * tokens
+    assert sorted({r["head"] for r in cells}) == list(range(heads))
+    assert sorted(outlined_rows(frame, "weights")) == [tokens - 1] * heads
+
+
+def test_matrix_view_veils_other_rows():
+    from attention_sim.views.heatmap import DIMMED
+    from attention_sim.views.matrix import layout_matrix
+
+    frame = layout_matrix(build(Settings(query=1)), 800, 300)
+    veils = [c for c in frame.commands if c[0] == "rect" and c[5] == DIMMED]
+    assert len(veils) == 3, "every row but the query's"
+
+
+def test_softmax_marks_uniform_and_entropy():
+    from attention_sim.settings import preset_settings
+    from dataclasses import replace as with_fields
+
+    model = build(with_fields(preset_settings("pronoun"), step=4))
+    frame = layout(model, 800, 420)
+    shown = texts(frame)
+    assert "H bits" in shown
+    assert shown.count("uniform") == 6, "six function words and nouns have a zero query"
+    assert "3.46" in shown, "log2(11) for a uniform row"
+    narrow = texts(layout(model, 320, 420))
+    assert narrow.count("=") >= 6
+    assert "= uniform  ● one-hot" in narrow
+
+
+def test_softmax_marks_one_hot_at_low_temperature():
+    from attention_sim.settings import preset_settings
+    from dataclasses import replace as with_fields
+
+    frame = layout(build(with_fields(preset_settings("pronoun"), step=4, temperature=0.1)), 800, 420)
+    assert "one-hot" in texts(frame)
+
+
+def test_scaling_effect_shown_on_scores_and_softmax():
+    scores = texts(layout(build(Settings(step=3)), 800, 420))
+    assert any(t.startswith("Spread of the scores") and "0.11" in t and "0.15" in t for t in scores), scores
+    softmax = texts(layout(build(Settings(step=4)), 800, 420))
+    assert any(t.startswith("Mean entropy per row") for t in softmax)
+
+
+def test_output_shows_concat_of_heads():
+    model = build(Settings(step=5, heads=3, head=1, query=2))
+    frame = layout(model, 800, 420)
+    concat = [r for r in frame.regions if r.get("matrix") == "concat"]
+    assert len(concat) == 6 and {r["row"] for r in concat} == {2}
+    assert any(t.startswith("concat = [head 1") for t in texts(frame))
+    assert "head 3" in texts(frame)
+    output = [r for r in frame.regions if r.get("matrix") == "output"]
+    assert {r["row"] for r in output} == {2}, "output cells are the query's row"
+
+
+def test_single_head_has_no_concat():
+    frame = layout(build(Settings(step=5)), 800, 420)
+    assert not [r for r in frame.regions if r.get("matrix") == "concat"]
+
+
+def test_positional_encoding_in_input_title():
+    assert any("positional encoding" in t for t in texts(layout(build(Settings(positional=True)), 800, 420)))

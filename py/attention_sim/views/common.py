@@ -1,12 +1,36 @@
-"""Pieces shared by the step views: margins, wrapped captions, titles."""
+"""Pieces shared by the step views: margins, wrapped captions, titles, short labels."""
 
 from __future__ import annotations
+
+import unicodedata
 
 from .frame import CAPTION_SIZE, INK, Frame
 
 MARGIN = 8
 TITLE_SIZE = 13
 CHAR_WIDTH = 0.56  # average glyph width of the sans-serif font, in font sizes (estimate)
+WIDE_CHAR_WIDTH = 1.0  # CJK and emoji glyphs are about one font size wide (estimate)
+
+
+def text_width(text: str, size: float) -> float:
+    """Return an estimate of the drawn width of text, in pixels."""
+    total = 0.0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) == "Cf":
+            continue
+        wide = unicodedata.east_asian_width(char) in ("W", "F")
+        total += WIDE_CHAR_WIDTH if wide else CHAR_WIDTH
+    return total * size
+
+
+def fit_text(text: str, width: float, size: float) -> str:
+    """Return text, cut and ended with "…" if its estimated width exceeds width."""
+    if text_width(text, size) <= width:
+        return text
+    cut = text
+    while cut and text_width(cut + "…", size) > width:
+        cut = cut[:-1]
+    return cut + "…" if cut else text[:1]
 
 
 def wrap(text: str, width: float, size: float) -> list:
@@ -48,5 +72,7 @@ def draw_title(frame: Frame, x: float, y: float, text: str, width: float, align:
     frame.text(x, y + TITLE_SIZE / 2, text, INK, TITLE_SIZE, align, True, max_width=width)
 
 
-def quoted(token: str) -> str:
+def quoted(token: str, max_chars: int = 16) -> str:
+    if len(token) > max_chars:
+        token = token[: max_chars - 1] + "…"
     return "“" + token + "”"

@@ -7,12 +7,16 @@ import math
 import numpy as np
 
 from ..colors import hex_color, text_color_on, viridis_rgb
+from .common import fit_text, text_width
 from .frame import FONT_SIZE, INK, MUTED, OUTLINE, Frame, format_number
 
 LABEL_SIZE = 11
 MAX_CELL = 72
 MIN_TEXT_CELL_WIDTH = 26  # narrower cells show colour only; hover shows the value
 MIN_TEXT_CELL_HEIGHT = 12
+MASKED_FILL = "#d0d7de"
+MASKED_LINES = "#8c959f"
+DIMMED = "rgba(255,255,255,0.55)"  # veil over rows other than the query's
 
 
 def fit_cell(width: float, height: float, rows: int, cols: int, label_width: float, label_height: float) -> tuple:
@@ -22,6 +26,31 @@ def fit_cell(width: float, height: float, rows: int, cols: int, label_width: flo
     cell_w = max(2.0, min(cell_w, MAX_CELL, cell_h * 2.2))
     cell_h = max(2.0, min(cell_h, MAX_CELL * 0.7, cell_w))
     return cell_w, cell_h
+
+
+def column_labels(labels: list, cell_w: float) -> list:
+    """Return (x offset, text, max width, align) for the column labels that fit.
+
+    Labels that fit are all shown, centred. Otherwise each is shortened with "…" if
+    at least three characters of it remain, else every k-th label is shown whole,
+    starting at its column's left edge, with k as small as the widest label allows.
+    """
+    if not labels:
+        return []
+    room = cell_w - 2
+    if all(text_width(label, LABEL_SIZE) <= room for label in labels):
+        return [((j + 0.5) * cell_w, label, room, "center") for j, label in enumerate(labels)]
+    shortened = [fit_text(label, room, LABEL_SIZE) for label in labels]
+    if all(len(text) >= 4 for text in shortened):
+        return [((j + 0.5) * cell_w, text, room, "center") for j, text in enumerate(shortened)]
+    widest = max(text_width(label, LABEL_SIZE) for label in labels) + 2
+    stride = math.ceil(widest / cell_w)
+    shown = []
+    for j in range(0, len(labels), stride):
+        span = min(stride, len(labels) - j) * cell_w
+        if span >= widest:
+            shown.append((j * cell_w + 1, labels[j], span - 2, "left"))
+    return shown
 
 
 def value_range(matrix: np.ndarray, low=None, high=None) -> tuple:
@@ -49,11 +78,18 @@ def draw_heatmap(
     high=None,
     masked=None,
     masked_text="",
+    row_index=None,
+    head=None,
+    dim_others=False,
 ) -> tuple:
     """Draw the matrix with its top-left cell at (x + label_width, y + label height).
 
     Returns (low, high), the values at the two ends of the colour scale. Cells where
     `masked` is True are drawn grey and hatched, with masked_text in place of a value.
+    row_index gives the matrix row that each drawn row is (default: the same), for
+    regions; head, when given, is recorded in every cell region. Row labels are
+    tokens, so each gets a "token" region. With dim_others, rows other than
+    highlight_row are veiled so that the highlighted row stands out.
     """
     rows, cols = matrix.shape
     low, high = value_range(matrix, low, high)
@@ -63,21 +99,28 @@ def draw_heatmap(
     top = y + label_height
     show_text = cell_w >= MIN_TEXT_CELL_WIDTH and cell_h >= MIN_TEXT_CELL_HEIGHT
     text_size = min(FONT_SIZE, max(8, int(cell_h * 0.55)), max(8, int(cell_w / 4.2)))
+    extra = {} if head is None else {"head": head}
+    if row_index is None:
+        row_index = list(range(rows))
 
-    for j, label in enumerate(col_labels or []):
-        frame.text(left + (j + 0.5) * cell_w, y + LABEL_SIZE / 2 + 1, label, MUTED, LABEL_SIZE, "center", max_width=cell_w - 2)
+    for offset, text, width, align in column_labels(col_labels or [], cell_w):
+        frame.text(left + offset, y + LABEL_SIZE / 2 + 1, text, MUTED, LABEL_SIZE, align, max_width=width)
+    label_size = min(LABEL_SIZE, max(7, int(cell_h * 0.9)))
     for i in range(rows):
         cy = top + i * cell_h
-        if row_labels:
+        if row_labels and label_width > 8:
             bold = i == highlight_row
-            frame.text(left - 4, cy + cell_h / 2, row_labels[i], INK if bold else MUTED, LABEL_SIZE, "right", bold, max_width=label_width - 6)
+            text = fit_text(row_labels[i], label_width - 6, label_size)
+            if cell_h >= 7:
+                frame.text(left - 4, cy + cell_h / 2, text, INK if bold else MUTED, label_size, "right", bold, max_width=label_width - 6)
+            frame.region(x, cy, label_width - 2, cell_h, kind="token", row=row_index[i])
         for j in range(cols):
             cx = left + j * cell_w
             value = float(matrix[i, j])
             is_masked = masked is not None and bool(masked[i, j])
             if is_masked:
-                frame.rect(cx, cy, cell_w, cell_h, "#d0d7de")
-                frame.hatch(cx, cy, cell_w, cell_h, "#8c959f")
+                frame.rect(cx, cy, cell_w, cell_h, MASKED_FILL)
+                frame.hatch(cx, cy, cell_w, cell_h, MASKED_LINES)
                 if show_text:
                     frame.text(cx + cell_w / 2, cy + cell_h / 2, masked_text, INK, text_size, "center", max_width=cell_w - 2)
             else:
@@ -85,11 +128,13 @@ def draw_heatmap(
                 frame.rect(cx, cy, cell_w, cell_h, hex_color(rgb))
                 if show_text:
                     frame.text(cx + cell_w / 2, cy + cell_h / 2, format_number(value), text_color_on(rgb), text_size, "center", max_width=cell_w - 2)
-            frame.region(cx, cy, cell_w, cell_h, kind="cell", matrix=name, row=i, col=j)
-    frame.stroke(left, top, cols * cell_w, rows * cell_h, "#8c959f", 1)
+            frame.region(cx, cy, cell_w, cell_h, kind="cell", matrix=name, row=row_index[i], col=j, **extra)
+        if dim_others and highlight_row is not None and i != highlight_row:
+            frame.rect(left, cy, cols * cell_w, cell_h, DIMMED)
+    frame.stroke(left, top, cols * cell_w, rows * cell_h, MASKED_LINES, 1)
     if highlight_row is not None and 0 <= highlight_row < rows:
         frame.stroke(left - 1, top + highlight_row * cell_h - 1, cols * cell_w + 2, cell_h + 2, OUTLINE, 2.5)
-        frame.region(left, top + highlight_row * cell_h, cols * cell_w, cell_h, kind="query-row", matrix=name, row=highlight_row)
+        frame.region(left, top + highlight_row * cell_h, cols * cell_w, cell_h, kind="query-row", matrix=name, row=row_index[highlight_row], **extra)
     return low, high
 
 
@@ -104,7 +149,7 @@ def draw_legend(frame: Frame, x: float, y: float, width: float, low: float, high
     step_w = width / steps
     for k in range(steps):
         frame.rect(x + k * step_w, y, step_w + 0.5, 10, hex_color(viridis_rgb((k + 0.5) / steps)))
-    frame.stroke(x, y, width, 10, "#8c959f", 1)
+    frame.stroke(x, y, width, 10, MASKED_LINES, 1)
     frame.text(x, y + 19, format_number(low), MUTED, 10, "left", max_width=width / 2)
     frame.text(x + width, y + 19, format_number(high), MUTED, 10, "right", max_width=width / 2)
     frame.text(x - 4, y + 5, title, MUTED, 10, "right", max_width=x)

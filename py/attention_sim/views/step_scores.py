@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import MARGIN, caption_height, draw_caption, draw_title, quoted
-from .frame import Frame, format_number
+from ..stats import scaling_effect
+from .common import MARGIN, caption_height, draw_caption, draw_title, fit_text, quoted, text_width
+from .frame import MUTED, Frame, format_number
 from .heatmap import draw_heatmap, draw_legend, fit_cell, heatmap_size
+
+STATS_HEIGHT = 18
+STATS_SIZE = 11
 
 
 def scores_formula(settings, d_k: int) -> str:
     scale = f" / √{d_k}" if settings.scaled else ""
     return f"scores = Q·Kᵀ{scale}"
+
+
+def draw_stats(frame: Frame, y: float, choices: tuple) -> None:
+    """Draw the first of the texts (longest first) that fits the frame's width."""
+    room = frame.width - 2 * MARGIN
+    text = next((t for t in choices if text_width(t, STATS_SIZE) <= room), choices[-1])
+    frame.text(MARGIN, y, fit_text(text, room, STATS_SIZE), MUTED, STATS_SIZE, "left", max_width=room)
 
 
 def layout_scores(model, width: float, height: float) -> Frame:
@@ -30,7 +41,7 @@ def layout_scores(model, width: float, height: float) -> Frame:
         f"{scale_text}. Its highest score is with {quoted(model.tokens[best])} "
         f"({format_number(float(row[best]))}).{mask_text}"
     )
-    bottom = height - caption_height(frame, caption) - 30
+    bottom = height - caption_height(frame, caption) - 30 - STATS_HEIGHT
     suffix = f" (head {s.head + 1})" if s.heads > 1 else ""
     draw_title(frame, MARGIN, MARGIN, f"{scores_formula(s, d_k)}{suffix}  ({n} × {n}, rows: queries, columns: keys)", width - 2 * MARGIN)
     top = MARGIN + 22
@@ -43,5 +54,13 @@ def layout_scores(model, width: float, height: float) -> Frame:
         label_width, highlight_row=query, masked=~head.mask, masked_text="−∞",
     )
     draw_legend(frame, width - MARGIN - 140, bottom + 4, 140, low, high, "score")
+
+    effect = scaling_effect(head.raw_scores, head.mask, d_k, s.temperature)
+    scaled, unscaled = format_number(effect.spread_scaled), format_number(effect.spread_unscaled)
+    draw_stats(frame, bottom + 38, (
+        f"Spread of the scores (standard deviation): {scaled} divided by √{d_k}, {unscaled} without",
+        f"Spread of scores: {scaled} with ÷√{d_k}, {unscaled} without",
+        f"σ: {scaled} with ÷√{d_k}, {unscaled} without",
+    ))
     draw_caption(frame, caption)
     return frame
