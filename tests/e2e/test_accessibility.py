@@ -1,0 +1,204 @@
+"""Accessibility in a real Chromium: axe-core scans, focus rings, zoom and small screens.
+
+axe-core comes from npm (package.json at the project root, installed by ./sim test)
+and is injected into the page from node_modules, never from a CDN. Every scan fails
+on violations of impact "serious" or "critical", in the light and the dark theme.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT, guard_origin, save_artifact, set_range, wait_ready
+
+AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+THEMES = ("light", "dark")
+FAILING_IMPACTS = ("serious", "critical")
+STEPS = range(1, 6)
+
+RUN_AXE_JS = """async (impacts) => {
+  const result = await axe.run(document, { resultTypes: ['violations'] });
+  return result.violations
+    .filter((violation) => impacts.includes(violation.impact))
+    .map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      nodes: violation.nodes.slice(0, 5).map((node) => node.target.join(' ') + ': ' + node.failureSummary),
+    }));
+}"""
+
+# Relative luminance and contrast ratio as WCAG 2.x defines them.
+CONTRAST_JS = """
+window.luminanceOf = (color) => {
+  const [r, g, b] = color.match(/[\\d.]+/g).slice(0, 3).map((value) => {
+    const c = Number(value) / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+};
+window.contrastOf = (first, second) => {
+  const [light, dark] = [luminanceOf(first), luminanceOf(second)].sort((a, b) => b - a);
+  return (light + 0.05) / (dark + 0.05);
+};
+"""
+
+FOCUS_STYLE_JS = """() => {
+  const element = document.activeElement;
+  if (!element || element === document.body) return null;
+  const style = getComputedStyle(element);
+  const page = getComputedStyle(document.documentElement).backgroundColor;
+  const label = element.id ? '#' + element.id : element.tagName.toLowerCase() + ' ' + element.textContent.trim().slice(0, 30);
+  return {
+    label,
+    outlineStyle: style.outlineStyle,
+    outlineWidth: parseFloat(style.outlineWidth),
+    contrast: window.contrastOf(style.outlineColor, page),
+  };
+}"""
+
+LAYOUT_JS = """(width) => {
+  const problems = [];
+  const root = document.documentElement;
+  if (root.scrollWidth > width) problems.push(`page is ${root.scrollWidth} px wide`);
+  const controls = document.querySelectorAll('input, select, button, summary, canvas, h1');
+  for (const element of controls) {
+    if (element.closest('[hidden]') || element.closest('details:not([open]) > :not(summary)')) continue;
+    const box = element.getBoundingClientRect();
+    const name = element.id || element.tagName.toLowerCase();
+    if (box.width === 0 || box.height === 0) problems.push(`${name} has no size`);
+    if (box.left < 0 || box.right > width + 0.5) problems.push(`${name} spans x ${box.left}..${box.right}`);
+  }
+  const title = document.getElementById('title');
+  if (title.scrollWidth > title.clientWidth) problems.push('the title is cut off');
+  return problems;
+}"""
+
+
+@pytest.fixture(scope="session")
+def axe_path():
+    if not AXE_PATH.exists():
+        pytest.fail(f"{AXE_PATH} is missing; run ./sim test, which installs package-lock.json")
+    return AXE_PATH
+
+
+def open_themed(page, server, theme: str):
+    page.emulate_media(color_scheme=theme)
+    page.add_init_script(CONTRAST_JS)
+    page.goto(server.url())
+    wait_ready(page)
+
+
+def scan(page, axe_path, where: str) -> list:
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(axe_path))
+    violations = page.evaluate(RUN_AXE_JS, list(FAILING_IMPACTS))
+    return [f"{where}: {v['impact']} {v['id']} ({v['help']}): {v['nodes']}" for v in violations]
+
+
+def assert_theme_applied(page, theme: str) -> None:
+    background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+    luminance = page.evaluate("(color) => luminanceOf(color)", background)
+    if theme == "dark":
+        assert luminance < 0.05, f"dark theme not applied: background {background}"
+    else:
+        assert luminance > 0.9, f"light theme not applied: background {background}"
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_axe_every_step(page, server, axe_path, theme):
+    open_themed(page, server, theme)
+    assert_theme_applied(page, theme)
+    page.evaluate("document.querySelectorAll('details').forEach((details) => { details.open = true; })")
+    findings = []
+    for step in STEPS:
+        set_range(page, "Step", step)
+        set_range(page, "Query token", step % 4)
+        findings += scan(page, axe_path, f"{theme} step {step}")
+    page.locator("#canvas").focus()
+    page.keyboard.press("ArrowRight")
+    findings += scan(page, axe_path, f"{theme} step 5, canvas cell focused")
+    save_artifact(f"axe-{theme}.png", page.screenshot(full_page=True))
+    assert findings == [], "\n".join(findings)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_axe_error_panel(page, server, axe_path, theme):
+    page.route("**/pyodide.asm.wasm", lambda route: route.fulfill(status=404, body="missing"))
+    page.emulate_media(color_scheme=theme)
+    page.add_init_script(CONTRAST_JS)
+    page.goto(server.url())
+    wait_ready(page, "error")
+    assert page.locator("#error").is_visible()
+    findings = scan(page, axe_path, f"{theme} error panel")
+    assert findings == [], "\n".join(findings)
+
+
+def test_dark_theme_keeps_canvas_light_and_framed(page, server):
+    open_themed(page, server, "dark")
+    frame = page.evaluate("""() => {
+      const stage = getComputedStyle(document.getElementById('stage'));
+      const page = getComputedStyle(document.documentElement).backgroundColor;
+      return { border: stage.borderTopColor, width: parseFloat(stage.borderTopWidth), page };
+    }""")
+    assert frame["width"] >= 1, frame
+    contrast = page.evaluate("([a, b]) => contrastOf(a, b)", [frame["border"], frame["page"]])
+    assert contrast >= 3, f"canvas frame contrast {contrast:.2f} against the page: {frame}"
+    corner = page.evaluate("""() => {
+      const canvas = document.getElementById('canvas');
+      return Array.from(canvas.getContext('2d').getImageData(2, 2, 1, 1).data.slice(0, 3));
+    }""")
+    assert corner == [255, 255, 255], f"canvas background {corner}"
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_focus_ring_on_every_tab_stop(page, server, theme):
+    open_themed(page, server, theme)
+    page.evaluate("document.querySelectorAll('details').forEach((details) => { details.open = true; })")
+    stops = []
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(FOCUS_STYLE_JS)
+        if focus is None or (stops and focus["label"] == stops[0]["label"]):
+            break
+        stops.append(focus)
+        if focus["label"] == "#step":
+            save_artifact(f"focus-{theme}.png", page.screenshot())
+    labels = [stop["label"] for stop in stops]
+    for control in ("#step", "#query", "#export-json"):
+        assert control in labels, f"{control} is not a tab stop: {labels}"
+    assert labels.index("#step") < labels.index("#query") < labels.index("#export-json"), labels
+    hidden = [stop for stop in stops if stop["outlineStyle"] == "none" or stop["outlineWidth"] < 2]
+    assert hidden == [], f"no visible focus ring: {hidden}"
+    faint = [stop for stop in stops if stop["contrast"] < 3]
+    assert faint == [], f"focus ring contrast below 3:1: {faint}"
+
+
+@pytest.mark.parametrize(
+    "width, height, scale, theme",
+    [(400, 276, 2, "light"), (320, 552, 1, "dark"), (320, 552, 1, "light")],
+    ids=["200-percent-zoom", "320px-dark", "320px-light"],
+)
+def test_small_viewport_layout(browser, server, width, height, scale, theme):
+    """At 200 % zoom an 800 × 552 frame is 400 × 276 CSS pixels.
+
+    No content may need horizontal scrolling, and every control stays on screen.
+    """
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, device_scale_factor=scale, color_scheme=theme
+    )
+    foreign = guard_origin(context, {server.origin})
+    page = context.new_page()
+    try:
+        page.goto(server.url())
+        wait_ready(page)
+        page.evaluate("document.querySelectorAll('details').forEach((details) => { details.open = true; })")
+        problems = []
+        for step in STEPS:
+            set_range(page, "Step", step)
+            problems += [f"step {step}: {problem}" for problem in page.evaluate(LAYOUT_JS, width)]
+        save_artifact(f"viewport-{width}x{height}-{theme}.png", page.screenshot(full_page=True))
+        assert problems == [], "\n".join(problems)
+    finally:
+        context.close()
+    assert not foreign, foreign
