@@ -21,6 +21,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,12 +151,23 @@ def add_screenshot(target: Path, build_id: str) -> None:
     screenshot.cached_screenshot(target, build_id)
 
 
-def move_into_place(staging: Path, target: Path) -> None:
-    """Replace target with staging by two renames, so the folder is never half built."""
+def move_into_place(staging: Path, target: Path, attempts: int = 5) -> None:
+    """Replace target with staging by two renames, so the folder is never half built.
+
+    Another build that finishes at the same moment can take target between the two
+    renames; then the pair is tried again, and the last build to finish wins.
+    """
     retired = target.with_name(f".{target.name}.old-{os.getpid()}")
-    if target.exists():
-        target.rename(retired)
-    staging.rename(target)
+    for attempt in range(attempts):
+        try:
+            if target.exists():
+                target.rename(retired)
+            staging.rename(target)
+            break
+        except OSError as error:
+            if attempt == attempts - 1:
+                raise SystemExit(f"build: cannot move {staging} to {target}: {error}") from None
+            time.sleep(0.2)
     shutil.rmtree(retired, ignore_errors=True)
 
 
