@@ -103,19 +103,28 @@ def test_query_slider_moves_outline(ready_page, step):
     assert last[1] - first[1] > 30, f"outline did not move down: {first} -> {last}"
 
 
-def test_fits_320px_and_552px_iframe(browser, server):
-    context = browser.new_context(viewport={"width": 320, "height": 552})
+BOTTOM_JS = """(selectors) => selectors.map((selector) => {
+  const box = document.querySelector(selector).getBoundingClientRect();
+  return box.bottom + window.scrollY;
+})"""
+
+
+@pytest.mark.parametrize("width", [320, 800, 1200])
+def test_fits_320px_and_552px_iframe(browser, server, width):
+    context = browser.new_context(viewport={"width": width, "height": 552})
     guard_origin(context, {server.origin})
     page = context.new_page()
     page.goto(server.url())
     wait_ready(page)
-    width = page.evaluate("document.getElementById('canvas').clientWidth")
-    scroll = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
-    save_artifact("width-320.png", page.screenshot())
+    canvas_width = page.evaluate("document.getElementById('canvas').clientWidth")
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    bottoms = page.evaluate(BOTTOM_JS, ["#canvas", "#step", "#query"])
+    save_artifact(f"width-{width}.png", page.screenshot())
     context.close()
-    assert width <= 320
-    assert scroll[0] <= 320, f"horizontal overflow: {scroll}"
-    assert scroll[1] <= 552, f"taller than a 552 px iframe: {scroll}"
+    assert canvas_width <= width
+    assert scroll_width <= width, f"horizontal overflow: {scroll_width}"
+    for name, bottom in zip(("canvas", "Step slider", "Query token slider"), bottoms):
+        assert bottom <= 552, f"{name} ends at {bottom}px, below a 552 px iframe"
 
 
 def reference(X, W_Q, W_K, W_V, d_k, scaled):

@@ -33,6 +33,12 @@ def fit_text(text: str, width: float, size: float) -> str:
     return cut + "…" if cut else text[:1]
 
 
+def row_label_width(labels: list, most: float, size: float = 11) -> float:
+    """Return the width for row labels: the widest label's, between 24 and most."""
+    widest = max((text_width(label, size) for label in labels), default=0.0)
+    return max(24.0, min(most, widest + 10))
+
+
 def wrap(text: str, width: float, size: float) -> list:
     """Break text into lines that fit width pixels, by an estimate of glyph widths."""
     per_line = max(8, int(width / (size * CHAR_WIDTH)))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from .common import MARGIN, draw_title
+from .common import MARGIN, draw_title, row_label_width
 from .frame import Frame
 from .heatmap import draw_heatmap, fit_cell, heatmap_size
 
@@ -37,7 +37,7 @@ def layout_matrix(model, width: float, height: float) -> Frame:
     rows = math.ceil(heads / columns)
     panel_w = (width - 2 * MARGIN - PANEL_GAP * (columns - 1)) / columns
     panel_h = (height - 2 * MARGIN - PANEL_GAP * (rows - 1)) / rows
-    label_width = min(80.0, panel_w * 0.25)
+    label_width = row_label_width(model.tokens, min(80.0, panel_w * 0.25))
     for h, result in enumerate(model.heads):
         row, column = divmod(h, columns)
         x = MARGIN + column * (panel_w + PANEL_GAP)

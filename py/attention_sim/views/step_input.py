@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from ..colors import TOKEN_COLORS, hex_to_rgb, text_color_on
-from .common import MARGIN, caption_height, draw_caption, draw_title, fit_text, quoted
+from .common import MARGIN, caption_height, draw_caption, draw_title, fit_text, quoted, row_label_width
 from .frame import OUTLINE, Frame, format_number
 from .heatmap import draw_heatmap, draw_legend, fit_cell, heatmap_size
 
@@ -62,7 +62,7 @@ def layout_input(model, width: float, height: float) -> Frame:
     title = "X = embeddings + positional encoding" if s.positional else "X: embeddings"
     draw_title(frame, MARGIN, title_y, f"{title} ({n} × {d_model})", width - 2 * MARGIN)
     top = title_y + 20
-    label_width = min(90.0, width * 0.22)
+    label_width = row_label_width(tokens, min(90.0, width * 0.22))
     cell_w, cell_h = fit_cell(width - 2 * MARGIN, bottom - top, n, d_model, label_width, 17)
     matrix_w, _ = heatmap_size(n, d_model, cell_w, cell_h, label_width)
     x = MARGIN + max(0.0, (width - 2 * MARGIN - matrix_w) / 2)

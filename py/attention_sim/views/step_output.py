@@ -7,7 +7,7 @@ their concatenation.
 from __future__ import annotations
 
 from ..colors import TOKEN_COLORS
-from .common import MARGIN, caption_height, draw_caption, draw_title, fit_text, quoted
+from .common import MARGIN, caption_height, draw_caption, draw_title, fit_text, quoted, row_label_width
 from .frame import INK, MUTED, OUTLINE, Frame, format_number
 from .heatmap import LABEL_SIZE, draw_heatmap, fit_cell
 
@@ -59,11 +59,12 @@ def layout_output(model, width: float, height: float) -> Frame:
     concat_h = CONCAT_HEIGHT if s.heads > 1 else 0
     bottom = height - caption_height(frame, caption) - 6 - concat_h
     suffix = f" (head {s.head + 1})" if s.heads > 1 else ""
-    draw_title(frame, MARGIN, MARGIN, f"Weights of {token}{suffix}", width * 0.5)
+    left_room = width * 0.5 - MARGIN
+    draw_title(frame, MARGIN, MARGIN, fit_text(f"Weights of {token}{suffix}", left_room, 13), left_room)
     top = MARGIN + 22 + 17
     out_h = 46
     row_h = max(4.0, min(28.0, (bottom - top - out_h) / n))
-    label_width = min(80.0, width * 0.18)
+    label_width = row_label_width(model.tokens, min(80.0, width * 0.18))
     bar_area = width * 0.5 - MARGIN - label_width - 50
 
     for i in range(n):
@@ -86,7 +87,7 @@ def layout_output(model, width: float, height: float) -> Frame:
 
     right = width * 0.5 + 8
     panel_w = width - MARGIN - right
-    draw_title(frame, right, MARGIN, f"V ({n} × {d_v}) and the output", panel_w)
+    draw_title(frame, right, MARGIN, fit_text(f"V ({n} × {d_v}) and the output", panel_w, 13), panel_w)
     cell_w, cell_h = fit_cell(panel_w, bottom - top - out_h + 17, n, d_v, 0, 17)
     cell_h = min(cell_h, row_h)
     low = float(head.V.min())

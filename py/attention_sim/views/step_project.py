@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import MARGIN, caption_height, draw_caption, draw_title, quoted
+from .common import MARGIN, caption_height, draw_caption, draw_title, quoted, row_label_width
 from .frame import Frame
 from .heatmap import draw_heatmap, draw_legend, fit_cell, heatmap_size
 
@@ -24,7 +24,7 @@ def layout_project(model, width: float, height: float) -> Frame:
     bottom = height - caption_height(frame, caption) - 30
     top = MARGIN + 36
     gap = 12
-    label_width = min(80.0, width * 0.18)
+    label_width = row_label_width(model.tokens, min(80.0, width * 0.18))
     panel_w = (width - 2 * MARGIN - 2 * gap - label_width) / 3
     cell_w, cell_h = fit_cell(panel_w, bottom - top, n, d_k, 0, 17)
     low = float(min(head.Q.min(), head.K.min(), head.V.min()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..stats import scaling_effect
-from .common import MARGIN, caption_height, draw_caption, draw_title, fit_text, quoted, text_width
+from .common import MARGIN, caption_height, draw_caption, draw_title, fit_text, quoted, row_label_width, text_width
 from .frame import MUTED, Frame, format_number
 from .heatmap import draw_heatmap, draw_legend, fit_cell, heatmap_size
 
@@ -45,7 +45,7 @@ def layout_scores(model, width: float, height: float) -> Frame:
     suffix = f" (head {s.head + 1})" if s.heads > 1 else ""
     draw_title(frame, MARGIN, MARGIN, f"{scores_formula(s, d_k)}{suffix}  ({n} × {n}, rows: queries, columns: keys)", width - 2 * MARGIN)
     top = MARGIN + 22
-    label_width = min(90.0, width * 0.22)
+    label_width = row_label_width(model.tokens, min(90.0, width * 0.22))
     cell_w, cell_h = fit_cell(width - 2 * MARGIN, bottom - top, n, n, label_width, 17)
     matrix_w, _ = heatmap_size(n, n, cell_w, cell_h, label_width)
     x = MARGIN + max(0.0, (width - 2 * MARGIN - matrix_w) / 2)

@@ -9,13 +9,15 @@ from __future__ import annotations
 import numpy as np
 
 from ..stats import scaling_effect, summarize_rows
-from .common import MARGIN, caption_height, draw_caption, draw_title, quoted
+from .common import MARGIN, caption_height, draw_caption, draw_title, quoted, row_label_width
 from .frame import INK, MUTED, Frame, format_number
 from .heatmap import LABEL_SIZE, draw_heatmap, draw_legend, fit_cell, heatmap_size
 from .step_scores import STATS_HEIGHT, draw_stats
 
 SUM_WIDTH = 40
 ENTROPY_WIDTH = 40
+NARROW_SUM_WIDTH = 30  # below WIDE_LAYOUT, with numbers of size 10
+NARROW_ENTROPY_WIDTH = 32
 WIDE_TAG_WIDTH = 50  # room for the words "uniform" and "one-hot"
 NARROW_TAG_WIDTH = 14  # room for the marks "=" and "●"
 WIDE_LAYOUT = 480
@@ -49,10 +51,12 @@ def layout_softmax(model, width: float, height: float) -> Frame:
     suffix = f" (head {s.head + 1})" if s.heads > 1 else ""
     draw_title(frame, MARGIN, MARGIN, f"weights = softmax(scores{temperature}){suffix}  ({n} × {n})", width - 2 * MARGIN)
     top = MARGIN + 22
-    label_width = min(90.0, width * 0.22)
+    label_width = row_label_width(model.tokens, min(90.0, width * 0.22))
     wide = width >= WIDE_LAYOUT
     tag_width = WIDE_TAG_WIDTH if wide else NARROW_TAG_WIDTH
-    side_width = SUM_WIDTH + ENTROPY_WIDTH + tag_width
+    sum_width = SUM_WIDTH if wide else NARROW_SUM_WIDTH
+    entropy_width = ENTROPY_WIDTH if wide else NARROW_ENTROPY_WIDTH
+    side_width = sum_width + entropy_width + tag_width
     cell_w, cell_h = fit_cell(width - 2 * MARGIN - side_width - 6, bottom - top, n, n, label_width, 17)
     matrix_w, _ = heatmap_size(n, n, cell_w, cell_h, label_width)
     x = MARGIN + max(0.0, (width - 2 * MARGIN - side_width - 6 - matrix_w) / 2)
@@ -64,24 +68,24 @@ def layout_softmax(model, width: float, height: float) -> Frame:
 
     sums = head.weights.sum(axis=1)  # (n,)
     sum_x = x + matrix_w + 6
-    entropy_x = sum_x + SUM_WIDTH
-    tag_x = entropy_x + ENTROPY_WIDTH
+    entropy_x = sum_x + sum_width
+    tag_x = entropy_x + entropy_width
     label_top = top + LABEL_SIZE + 6
     header_y = top + LABEL_SIZE / 2 + 1
-    frame.text(sum_x + SUM_WIDTH / 2, header_y, "row Σ", MUTED, LABEL_SIZE, "center", max_width=SUM_WIDTH)
-    frame.text(entropy_x + ENTROPY_WIDTH / 2, header_y, "H bits", MUTED, LABEL_SIZE, "center", max_width=ENTROPY_WIDTH)
-    size = min(11, int(cell_h * 0.8))
+    frame.text(sum_x + sum_width / 2, header_y, "row Σ", MUTED, LABEL_SIZE, "center", max_width=sum_width)
+    frame.text(entropy_x + entropy_width / 2, header_y, "H bits", MUTED, LABEL_SIZE, "center", max_width=entropy_width)
+    size = min(11 if wide else 10, int(cell_h * 0.8))
     for i in range(n):
         y = label_top + i * cell_h
         bold = i == query
         if cell_h >= 9:
-            frame.text(sum_x + SUM_WIDTH / 2, y + cell_h / 2, format_number(float(sums[i])), MUTED, size, "center", bold, SUM_WIDTH)
-            frame.text(entropy_x + ENTROPY_WIDTH / 2, y + cell_h / 2, format_number(float(summary.entropy[i])), MUTED, size, "center", bold, ENTROPY_WIDTH)
+            frame.text(sum_x + sum_width / 2, y + cell_h / 2, format_number(float(sums[i])), MUTED, size, "center", bold, sum_width)
+            frame.text(entropy_x + entropy_width / 2, y + cell_h / 2, format_number(float(summary.entropy[i])), MUTED, size, "center", bold, entropy_width)
         tag = row_tag(summary, i, wide)
         if tag and cell_h >= 7:
             frame.text(tag_x + 2, y + cell_h / 2, tag, INK, max(7, size), "left", bold, tag_width - 2)
-        frame.region(sum_x, y, SUM_WIDTH, cell_h, kind="cell", matrix="row_sum", row=i, col=0)
-        frame.region(entropy_x, y, ENTROPY_WIDTH + tag_width, cell_h, kind="cell", matrix="entropy", row=i, col=0)
+        frame.region(sum_x, y, sum_width, cell_h, kind="cell", matrix="row_sum", row=i, col=0)
+        frame.region(entropy_x, y, entropy_width + tag_width, cell_h, kind="cell", matrix="entropy", row=i, col=0)
     draw_legend(frame, width - MARGIN - 140, bottom + 4, 140, 0.0, high, "weight")
 
     effect = scaling_effect(head.raw_scores, head.mask, d_k, s.temperature)
