@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from .stats import summarize_rows
+from .tokens import isolate
 
 MAX_TOKEN_CHARS = 20
 MAX_TERMS = 16  # longer sums are cut with "…", which only happens for d_model > 16
@@ -48,7 +49,7 @@ def term(value: float) -> str:
 def quoted(token: str) -> str:
     if len(token) > MAX_TOKEN_CHARS:
         token = token[: MAX_TOKEN_CHARS - 1] + "…"
-    return "“" + token + "”"
+    return "“" + isolate(token) + "”"
 
 
 def joined(parts: list, separator: str = " + ") -> str:

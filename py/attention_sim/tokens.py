@@ -25,6 +25,18 @@ INVISIBLE_SEPARATORS = frozenset(
 )
 
 
+def isolate(text: str) -> str:
+    """Return text inside Unicode directional isolates if it has right-to-left letters.
+
+    Placed in a left-to-right sentence, an Arabic or Hebrew token otherwise pulls the
+    neighbouring numbers and punctuation into its own direction, so that
+    “مرحبا” (28.6%) would be drawn with the number inside the quotes.
+    """
+    if any(unicodedata.bidirectional(char) in ("R", "AL") for char in text):
+        return "\u2068" + text + "\u2069"  # first strong isolate ... pop isolate
+    return text
+
+
 def _is_punctuation(char: str) -> bool:
     return unicodedata.category(char).startswith("P")
 

@@ -139,3 +139,13 @@ def test_positional_encoding_switch_adds_to_x():
     np.testing.assert_array_equal(off.X, on.embeddings)
     np.testing.assert_allclose(on.X, on.embeddings + positional_encoding(4, 4), rtol=0, atol=0)
     assert not off.positional.any()
+
+
+def test_isolate_wraps_only_right_to_left_text():
+    from attention_sim.tokens import isolate
+
+    assert isolate("cat") == "cat"
+    assert isolate("我") == "我"
+    assert isolate("مرحبا") == "\u2068مرحبا\u2069"
+    assert isolate("שלום!") == "\u2068שלום!\u2069"
+    assert tokenize(isolate("مرحبا") + " x") == ["مرحبا", "x"], "a pasted isolate is dropped"

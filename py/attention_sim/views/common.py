@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from ..tokens import isolate
 from .frame import CAPTION_SIZE, INK, Frame
 
 MARGIN = 8
@@ -81,4 +82,4 @@ def draw_title(frame: Frame, x: float, y: float, text: str, width: float, align:
 def quoted(token: str, max_chars: int = 16) -> str:
     if len(token) > max_chars:
         token = token[: max_chars - 1] + "…"
-    return "“" + token + "”"
+    return "“" + isolate(token) + "”"
