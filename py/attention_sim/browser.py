@@ -1,11 +1,11 @@
 """Browser glue, the only module that touches the page: events → settings → paint.
 
 Runs in Pyodide 0.17 only. Every control event builds new settings with the
-functions of settings.py, recomputes the model when anything changed, repaints the
-canvas once (and the attention matrix, when its panel is open), updates the
-controls, the narration and the URL fragment, and writes nothing that did not
-change. Text from the reader or the URL reaches the page only through textContent,
-values and canvas fillText, never as HTML.
+functions of settings.py and recomputes the model when anything changed. It then
+repaints the canvas once (and the attention matrix, when its panel is open), and
+updates the controls, the narration and the URL fragment, writing only values that
+changed. Text from the reader or the URL reaches the page only through textContent,
+input values and canvas fillText, never as HTML.
 """
 
 from __future__ import annotations
@@ -221,11 +221,11 @@ class Tooltip:
         self.title.textContent = lines[0]
         self.body.textContent = "".join("\n" + line for line in lines[1:])
         self.tip.hidden = False
-        self.place(left, top, region, float(box.bottom) + float(window.scrollY))
+        self.place(left, top, region)
         if keyboard:
             self.status.textContent = " ".join(lines)
 
-    def place(self, left: float, top: float, region: dict, canvas_bottom: float) -> None:
+    def place(self, left: float, top: float, region: dict) -> None:
         """Put the tooltip below the cell, or above it when the page ends below."""
         window = js.window
         width = float(self.tip.offsetWidth)
@@ -304,6 +304,7 @@ class App:
         )
         for element_id, event, handler in controls:
             self.listen(el[element_id], event, handler)
+
         self.main_view.listen()
         self.matrix_view.listen()
         for event in ("input", "pointerdown", "keydown"):
@@ -312,12 +313,14 @@ class App:
         observer = js.ResizeObserver.new(create_proxy(self.on_resize))
         observer.observe(self.stage)
         observer.observe(el["matrix-stage"])
+
         el["step"].disabled = False
         el["query"].disabled = False
         el["export-json"].disabled = False
         controls_list = self.document.querySelectorAll(".sim-control")
         for index in range(controls_list.length):
             controls_list.item(index).disabled = False
+
         play = el["play"]
         play.dataset.intervalMs = str(self.play_interval())
         if self.reduced_motion():

@@ -63,7 +63,7 @@ def products(a, b) -> str:
 
 
 def explain(model, region: dict) -> list:
-    """Return the lines that explain the region, or [] for a region with nothing to say."""
+    """Return the lines that explain the region, or [] for a region without arithmetic."""
     kind = region.get("kind")
     if kind == "token":
         return explain_token(model, int(region["row"]))

@@ -34,10 +34,10 @@ def fit_text(text: str, width: float, size: float) -> str:
     return cut + "…" if cut else text[:1]
 
 
-def row_label_width(labels: list, most: float, size: float = 11) -> float:
-    """Return the width for row labels: the widest label's, between 24 and most."""
+def row_label_width(labels: list, maximum: float, size: float = 11) -> float:
+    """Return the width for row labels: the widest label's, from 24 up to maximum."""
     widest = max((text_width(label, size) for label in labels), default=0.0)
-    return max(24.0, min(most, widest + 10))
+    return max(24.0, min(maximum, widest + 10))
 
 
 def wrap(text: str, width: float, size: float) -> list:

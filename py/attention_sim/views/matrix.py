@@ -1,7 +1,7 @@
 """The full attention matrix: every query's weights, for every head, at once.
 
 Each head's weights are an n × n heatmap; the query's row is outlined and the other
-rows are veiled, so the chosen row stands out while the rest stay readable.
+rows are veiled, so that the chosen row is emphasised and the rest stay readable.
 """
 
 from __future__ import annotations

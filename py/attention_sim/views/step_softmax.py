@@ -90,11 +90,11 @@ def layout_softmax(model, width: float, height: float) -> Frame:
 
     effect = scaling_effect(head.raw_scores, head.mask, d_k, s.temperature)
     scaled, unscaled = format_number(effect.entropy_scaled), format_number(effect.entropy_unscaled)
-    most = format_number(effect.max_entropy)
+    maximum = format_number(effect.max_entropy)
     if not wide and (summary.uniform.any() or summary.one_hot.any()):
         frame.text(MARGIN, bottom + 9, "= uniform  ● one-hot", INK, 10, "left", max_width=width - 2 * MARGIN - 200)
     draw_stats(frame, bottom + 38, (
-        f"Mean entropy per row: {scaled} bits divided by √{d_k}, {unscaled} without (at most {most})",
+        f"Mean entropy per row: {scaled} bits divided by √{d_k}, {unscaled} without (at most {maximum})",
         f"Mean entropy: {scaled} bits with ÷√{d_k}, {unscaled} without",
         f"H: {scaled} with ÷√{d_k}, {unscaled} without",
     ))
