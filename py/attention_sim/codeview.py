@@ -8,6 +8,7 @@ unit test checks that every snippet matches exactly one line.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 from . import attention, model, tokens
@@ -17,7 +18,7 @@ from . import attention, model, tokens
 STEP_CODE = {
     1: (
         (model, "embed", ("rows = [vocabulary.get", "encoding = positional_encoding(n, d_model)", "X = embeddings + encoding"), "always"),
-        (tokens, "token_embedding", ("digest = hashlib.sha256", "values = np.random.RandomState(seed)"), "always"),
+        (tokens, "_embedding_values", ("digest = hashlib.sha256", "values = np.random.RandomState(seed)"), "always"),
         (tokens, "positional_encoding", ("angles = positions /", "encoding[:, 0::2] = np.sin", "encoding[:, 1::2] = np.cos"), "positional"),
     ),
     2: (
@@ -39,6 +40,12 @@ STEP_CODE = {
         (attention, "multi_head", ("concat = np.concatenate(",), "heads"),
     ),
 }  # fmt: skip
+
+
+class _Conditions(NamedTuple):
+    positional: bool
+    causal: bool
+    heads: int
 
 
 class CodeBlock(NamedTuple):
@@ -75,10 +82,19 @@ def module_path(module) -> str:
 
 def code_blocks(settings) -> list:
     """Return the blocks of source that compute settings.step, highlighted."""
+    return list(_code_blocks(code_key(settings)))
+
+
+@lru_cache(maxsize=None)
+def _code_blocks(key: tuple) -> tuple:
+    # Cached, because the files do not change while the page runs and inspect is
+    # slow in the page's runtime.
     import inspect  # imported here: the panel is closed on most visits
 
+    step, positional, causal, several_heads = key
+    settings = _Conditions(positional, causal, 2 if several_heads else 1)
     blocks = []
-    for module, name, snippets, when in STEP_CODE[settings.step]:
+    for module, name, snippets, when in STEP_CODE[step]:
         if not applies(when, settings):
             continue
         source, first_line = inspect.getsourcelines(getattr(module, name))
@@ -86,7 +102,7 @@ def code_blocks(settings) -> list:
         found = find_lines(lines, snippets)
         highlighted = tuple(k for k in found if k is not None)
         blocks.append(CodeBlock(module_path(module), name, first_line, lines, highlighted))
-    return blocks
+    return tuple(blocks)
 
 
 def code_key(settings) -> tuple:

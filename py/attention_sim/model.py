@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -70,7 +72,20 @@ def choose_weights(preset: dict, settings: Settings) -> tuple:
 
 
 def build(settings: Settings) -> Model:
-    """Compute the model for the settings, which are validated first."""
+    """Compute the model for the settings, which are validated first.
+
+    The numbers depend neither on the step, the query nor the head on view, so they
+    are computed once for each combination of the other settings and cached.
+    """
+    token_count = min(len(tokenize(settings.sentence)), MAX_TOKENS)
+    settings, clamped = validate(settings, token_count)
+    numbers = compute(replace(settings, step=1, query=0, head=0))
+    return numbers._replace(settings=settings, notices=numbers.notices + clamped)
+
+
+@lru_cache(maxsize=32)
+def compute(settings: Settings) -> Model:
+    """Compute every matrix for validated settings; the arrays are read-only."""
     all_tokens = tokenize(settings.sentence)
     tokens = all_tokens[:MAX_TOKENS]
     notices = []
@@ -78,8 +93,6 @@ def build(settings: Settings) -> Model:
         notices.append(
             f"The sentence has {len(all_tokens)} tokens; showing the first {MAX_TOKENS}."
         )
-    settings, clamped = validate(settings, len(tokens))
-    notices.extend(clamped)
     preset = PRESETS[settings.preset]
     d_model = settings.d_model
 
@@ -105,6 +118,11 @@ def build(settings: Settings) -> Model:
     results, concat = multi_head(
         X, W_Q, W_K, W_V, settings.heads, settings.scaled, settings.causal, settings.temperature
     )
+    for array in (X, W_Q, W_K, W_V, concat, embeddings, encoding):
+        array.flags.writeable = False
+    for result in results:
+        for array in result:
+            array.flags.writeable = False
     return Model(
         settings, tokens, notices, dimension_names, X, W_Q, W_K, W_V, source, results,
         concat, embeddings, encoding,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from functools import lru_cache
 
 import numpy as np
 
@@ -82,11 +83,16 @@ def token_embedding(token: str, d_model: int) -> np.ndarray:
     numpy's legacy RandomState, whose stream numpy keeps stable across versions. A
     longer d_model extends the shorter vector, so the first values stay the same.
     """
-    text = unicodedata.normalize("NFC", token)
+    return np.array(_embedding_values(unicodedata.normalize("NFC", token), d_model))
+
+
+@lru_cache(maxsize=4096)
+def _embedding_values(text: str, d_model: int) -> tuple:
+    # Cached, because seeding a RandomState is the slowest part of building a model.
     digest = hashlib.sha256(text.encode("utf-8")).digest()
     seed = int.from_bytes(digest[:4], "little")
     values = np.random.RandomState(seed).uniform(0.0, 1.0, d_model)  # (d_model,)
-    return np.round(values, 2)
+    return tuple(np.round(values, 2).tolist())
 
 
 def positional_encoding(n: int, d_model: int) -> np.ndarray:

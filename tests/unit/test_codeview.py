@@ -36,7 +36,8 @@ def test_blocks_are_the_files_own_lines(step):
         file_lines = (PY_ROOT / block.path).read_text(encoding="utf-8").splitlines()
         start = block.first_line - 1
         assert file_lines[start : start + len(block.lines)] == block.lines
-        assert block.lines[0].lstrip().startswith("def " + block.function)
+        definition = next(line for line in block.lines if not line.startswith("@"))
+        assert definition.startswith("def " + block.function)
         assert block.highlighted, f"{block.function} has no highlighted line"
 
 
