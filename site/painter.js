@@ -31,6 +31,40 @@ function drawHatch(ctx, x, y, w, h, color) {
   ctx.restore();
 }
 
+/** Draw a grid of heatmap cells; returns the font that is set afterwards. */
+function drawCells(ctx, command, font) {
+  const [, left, top, w, h, rows, cols, fills, hatched, hatchColor, texts, colors, size] = command;
+  let fill = "";
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const color = fills[i * cols + j];
+      if (color !== fill) {
+        ctx.fillStyle = color;
+        fill = color;
+      }
+      ctx.fillRect(left + j * w, top + i * h, w, h);
+    }
+  }
+  for (const k of hatched) {
+    drawHatch(ctx, left + (k % cols) * w, top + Math.floor(k / cols) * h, w, h, hatchColor);
+  }
+  if (!texts) return font;
+  const wanted = `${size}px ${FONT_FAMILY}`;
+  if (wanted !== font) ctx.font = wanted;
+  ctx.textAlign = "center";
+  fill = "";
+  for (let k = 0; k < texts.length; k++) {
+    if (colors[k] !== fill) {
+      ctx.fillStyle = colors[k];
+      fill = colors[k];
+    }
+    const x = left + ((k % cols) + 0.5) * w;
+    const y = top + (Math.floor(k / cols) + 0.5) * h;
+    ctx.fillText(texts[k], x, y, w - 2);
+  }
+  return wanted;
+}
+
 /** Draw one frame, given as the JSON text of {width, height, commands, regions}. */
 export function paint(canvas, frameJson) {
   const frame = JSON.parse(frameJson);
@@ -63,6 +97,9 @@ export function paint(canvas, frameJson) {
         break;
       case "hatch":
         drawHatch(ctx, command[1], command[2], command[3], command[4], command[5]);
+        break;
+      case "cells":
+        font = drawCells(ctx, command, font);
         break;
       case "text": {
         const [, x, y, text, color, size, align, bold, maxWidth] = command;

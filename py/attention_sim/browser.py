@@ -18,7 +18,7 @@ from pyodide import create_proxy
 from .codeview import code_blocks, code_key, segments
 from .explain import explain
 from .export import export_json
-from .model import build
+from .cache import FrameCache, ModelCache
 from .narration import narrate
 from .settings import (
     SEED_RANGE,
@@ -70,7 +70,7 @@ class CanvasView:
         self.canvas = canvas
         self.box = box  # the element whose size the canvas takes
         self.layout_function = layout_function
-        self.regions = []
+        self.frame = None  # the last frame painted
         self.cursor_key = None  # region key of the keyboard cursor
         self.focused = False
         self.pointer_key = None  # region key under the mouse
@@ -88,11 +88,14 @@ class CanvasView:
     def paint(self) -> None:
         width = float(self.box.clientWidth) or DEFAULT_SIZE[0]
         height = float(self.box.clientHeight) or DEFAULT_SIZE[1]
-        frame = self.layout_function(self.app.model, width, height)
-        self.app.helpers.paint(self.canvas, frame.to_json())
+        paint_json, self.frame = self.app.frames.get(self.layout_function, self.app.model, width, height)
+        self.app.helpers.paint(self.canvas, paint_json)
         self.size = (width, height)
-        self.regions = frame.regions
         self.refresh()
+
+    @property
+    def regions(self) -> list:
+        return self.frame.regions if self.frame is not None else []
 
     def resized(self) -> bool:
         return (float(self.box.clientWidth), float(self.box.clientHeight)) != self.size
@@ -258,7 +261,9 @@ class App:
         location = js.window.location
         settings, ignored = parse_state(str(location.search), str(location.hash))
         self.settings = Settings()
-        self.model = build(settings)
+        self.models = ModelCache()
+        self.frames = FrameCache()
+        self.model = self.models.build(settings)
         self.settings = self.model.settings
         self.extra_notices = ignored_notice(ignored)
         self.proxies = []
@@ -270,7 +275,6 @@ class App:
         self.main_view = CanvasView(self, self.canvas, self.stage, layout)
         self.matrix_view = CanvasView(self, self.el["matrix-canvas"], self.el["matrix-stage"], layout_matrix)
         self.tip = None
-        self.regions = []  # the main canvas's regions, for tools and tests
 
     def listen(self, element, event: str, handler, capture: bool = False) -> None:
         proxy = create_proxy(handler)
@@ -429,7 +433,6 @@ class App:
             return
         if self.main_view.resized():
             self.main_view.paint()
-            self.regions = self.main_view.regions
         if self.el["matrix-panel"].open and self.matrix_view.resized():
             self.paint_matrix()
 
@@ -487,7 +490,7 @@ class App:
         previous_step = self.settings.step if self.painted else None
         self.extra_notices = list(notices)
         if settings != self.settings or not self.painted:
-            self.model = build(settings)
+            self.model = self.models.build(settings)
             self.settings = self.model.settings
             self.sync_controls(source)
             self.paint()
@@ -584,9 +587,13 @@ class App:
         except Exception as error:  # a sandboxed frame may forbid it
             js.console.info(f"attention-sim: could not write the URL: {error}")
 
+    @property
+    def regions(self) -> list:
+        """The main canvas's regions, for tools and tests."""
+        return self.main_view.regions
+
     def paint(self) -> None:
         self.main_view.paint()
-        self.regions = self.main_view.regions
         self.painted = True
         if self.el["matrix-panel"].open:
             self.paint_matrix()

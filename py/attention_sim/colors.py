@@ -63,3 +63,25 @@ def text_color_on(rgb: tuple) -> str:
 def hex_to_rgb(color: str) -> tuple:
     color = color.lstrip("#")
     return tuple(int(color[i : i + 2], 16) for i in (0, 2, 4))
+
+
+SCALE_STEPS = 256
+# The scale at 256 evenly spaced points, and the text colour for each, so that a
+# heatmap colours all its cells with one numpy operation and two list look-ups.
+SCALE_HEX = tuple(hex_color(viridis_rgb(k / (SCALE_STEPS - 1))) for k in range(SCALE_STEPS))
+SCALE_TEXT = tuple(text_color_on(viridis_rgb(k / (SCALE_STEPS - 1))) for k in range(SCALE_STEPS))
+
+
+def scale_indices(values, low: float, high: float):
+    """Return each value's index into SCALE_HEX, low to high mapped onto 0..255.
+
+    Non-finite values map to 0. values is a numpy array; so is the result.
+    """
+    import numpy as np
+
+    span = high - low if high > low else 1.0
+    finite = np.isfinite(values)
+    with np.errstate(invalid="ignore", over="ignore"):
+        t = np.where(finite, (values - low) / span, 0.0)
+    t = np.clip(np.nan_to_num(t), 0.0, 1.0)
+    return np.rint(t * (SCALE_STEPS - 1)).astype(np.int64)

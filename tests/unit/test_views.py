@@ -16,6 +16,9 @@ SLACK = 2.0  # half of the widest outline
 
 def command_box(command):
     kind = command[0]
+    if kind == "cells":
+        _, left, top, w, h, rows, cols = command[:7]
+        return left, top, left + cols * w, top + rows * h
     if kind in ("rect", "stroke", "hatch"):
         _, x, y, w, h = command[:5]
         return x, y, x + w, y + h
@@ -49,7 +52,7 @@ def test_layout_inside_canvas(tokens, size, step):
 
 
 def texts(frame):
-    return [command[3] for command in frame.commands if command[0] == "text"]
+    return frame.texts()
 
 
 def outlined_rows(frame, matrix):
@@ -97,8 +100,8 @@ def test_output_bars_in_percent():
 
 def test_causal_mask_drawn_hatched():
     frame = layout(build(Settings(step=3, causal=True)), 640, 420)
-    hatches = [c for c in frame.commands if c[0] == "hatch"]
-    assert len(hatches) == 6, "4 tokens have 6 masked cells"
+    hatched = [k for c in frame.commands if c[0] == "cells" for k in c[8]]
+    assert sorted(hatched) == [1, 2, 3, 6, 7, 11], "4 tokens have 6 masked cells, above the diagonal"
     assert texts(frame).count("−∞") == 6
 
 
@@ -265,3 +268,17 @@ def test_single_head_has_no_concat():
 
 def test_positional_encoding_in_input_title():
     assert any("positional encoding" in t for t in texts(layout(build(Settings(positional=True)), 800, 420)))
+
+
+def test_column_labels_shorten_or_skip():
+    from attention_sim.views.heatmap import column_labels
+
+    whole = column_labels(["d0", "d1"], 40)
+    assert [text for _, text, _, _ in whole] == ["d0", "d1"]
+    names = column_labels(["animate", "adjective", "pronoun"], 36)
+    assert all(text.endswith("…") and len(text) >= 4 for _, text, _, _ in names)
+    many = column_labels([f"q{j}" for j in range(16)], 10)
+    shown = [text for _, text, _, _ in many]
+    assert shown[0] == "q0" and 1 < len(shown) < 16
+    assert all(align == "left" for _, _, _, align in many)
+    assert column_labels([], 10) == []

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ..colors import hex_color, text_color_on, viridis_rgb
+from ..colors import SCALE_HEX, SCALE_TEXT, hex_color, scale_indices, viridis_rgb
 from .common import fit_text, text_width
 from .frame import FONT_SIZE, INK, MUTED, OUTLINE, Frame, format_number
 
@@ -93,7 +93,6 @@ def draw_heatmap(
     """
     rows, cols = matrix.shape
     low, high = value_range(matrix, low, high)
-    span = high - low if high > low else 1.0
     label_height = LABEL_SIZE + 6 if col_labels else 0
     left = x + label_width
     top = y + label_height
@@ -114,23 +113,29 @@ def draw_heatmap(
             if cell_h >= 7:
                 frame.text(left - 4, cy + cell_h / 2, text, INK if bold else MUTED, label_size, "right", bold, max_width=label_width - 6)
             frame.region(x, cy, label_width - 2, cell_h, kind="token", row=row_index[i])
-        for j in range(cols):
-            cx = left + j * cell_w
-            value = float(matrix[i, j])
-            is_masked = masked is not None and bool(masked[i, j])
-            if is_masked:
-                frame.rect(cx, cy, cell_w, cell_h, MASKED_FILL)
-                frame.hatch(cx, cy, cell_w, cell_h, MASKED_LINES)
-                if show_text:
-                    frame.text(cx + cell_w / 2, cy + cell_h / 2, masked_text, INK, text_size, "center", max_width=cell_w - 2)
-            else:
-                rgb = viridis_rgb((value - low) / span if math.isfinite(value) else 0.0)
-                frame.rect(cx, cy, cell_w, cell_h, hex_color(rgb))
-                if show_text:
-                    frame.text(cx + cell_w / 2, cy + cell_h / 2, format_number(value), text_color_on(rgb), text_size, "center", max_width=cell_w - 2)
-            frame.region(cx, cy, cell_w, cell_h, kind="cell", matrix=name, row=row_index[i], col=j, **extra)
-        if dim_others and highlight_row is not None and i != highlight_row:
-            frame.rect(left, cy, cols * cell_w, cell_h, DIMMED)
+
+    # All cells at once: colour indices by numpy, then look-ups, in row-major order.
+    values = np.asarray(matrix, dtype=np.float64)  # (rows, cols)
+    indices = scale_indices(values, low, high).ravel().tolist()
+    fills = [SCALE_HEX[k] for k in indices]
+    hatched = []
+    if masked is not None:
+        hatched = np.flatnonzero(np.asarray(masked, dtype=bool)).tolist()
+        for k in hatched:
+            fills[k] = MASKED_FILL
+    texts = colors = None
+    if show_text:
+        texts = [format_number(v) for v in values.ravel().tolist()]
+        colors = [SCALE_TEXT[k] for k in indices]
+        for k in hatched:
+            texts[k] = masked_text
+            colors[k] = INK
+    frame.cells(left, top, cell_w, cell_h, rows, cols, fills, hatched, MASKED_LINES, texts, colors, text_size)
+    frame.grid_regions(left, top, cell_w, cell_h, row_index, cols, matrix=name, **extra)
+    if dim_others and highlight_row is not None:
+        for i in range(rows):
+            if i != highlight_row:
+                frame.rect(left, top + i * cell_h, cols * cell_w, cell_h, DIMMED)
     frame.stroke(left, top, cols * cell_w, rows * cell_h, MASKED_LINES, 1)
     if highlight_row is not None and 0 <= highlight_row < rows:
         frame.stroke(left - 1, top + highlight_row * cell_h - 1, cols * cell_w + 2, cell_h + 2, OUTLINE, 2.5)
