@@ -46,6 +46,11 @@ def slider(page, label: str):
     return page.get_by_role("slider", name=label, exact=True)
 
 
+def wait_for_hash(page, expected: str) -> None:
+    """Wait until the page has written this URL fragment (it may defer a write)."""
+    page.wait_for_function("(expected) => location.hash === expected", arg=expected, timeout=5000)
+
+
 def open_page(page, server, fragment=""):
     page.goto(server.url() + fragment)
     wait_ready(page)
@@ -118,7 +123,7 @@ def test_sentence_sets_tokens(ready_page):
     state = export_state(page)
     assert state["tokens"] == ["Hello", ",", "world", "!"]
     assert_matches_cpython(state)
-    assert page.evaluate("location.hash") == "#sentence=Hello%2C%20world%21&query=world"
+    wait_for_hash(page, "#sentence=Hello%2C%20world%21&query=world")
     assert not page.errors, page.errors
 
 
@@ -253,7 +258,8 @@ def test_scaling_switch(ready_page):
     scaled = export_state(page)
     switch.uncheck()
     unscaled = export_state(page)
-    assert unscaled["scaled"] is False and "scaled=0" in page.evaluate("location.hash")
+    assert unscaled["scaled"] is False
+    wait_for_hash(page, "#step=3&scaled=0")
     np.testing.assert_allclose(np.array(scaled["scores"]) * math.sqrt(2), unscaled["scores"], rtol=1e-12)
     assert "not scaled" in page.locator("#narration").inner_text()
     save_artifact("teaching-unscaled.png", page.screenshot())
@@ -286,7 +292,8 @@ def test_causal_mask(ready_page):
         for j in range(n):
             assert state["mask"][i][j] == (j <= i)
             if j > i:
-                assert state["scores"][i][j] is None and state["weights"][i][j] == 0.0
+                assert state["scores"][i][j] is None
+                assert state["weights"][i][j] == 0.0
         assert abs(sum(state["weights"][i]) - 1) < 1e-12
     assert_matches_cpython(state)
 
@@ -296,7 +303,8 @@ def test_heads_and_head_picker(ready_page):
     head = slider(page, "Head")
     assert head.is_disabled()
     set_range(page, "Heads", 3)
-    assert head.is_enabled() and head.get_attribute("max") == "3"
+    assert head.is_enabled()
+    assert head.get_attribute("max") == "3"
     set_range(page, "Head", 2)
     set_range(page, "Step", 5)
     state = export_state(page)
@@ -309,7 +317,8 @@ def test_heads_and_head_picker(ready_page):
     assert "concatenated output of 6" in page.locator("#narration").inner_text()
     save_artifact("teaching-heads.png", page.screenshot())
     set_range(page, "Heads", 1)
-    assert head.is_disabled() and export_state(page)["head"] == 0
+    assert head.is_disabled()
+    assert export_state(page)["head"] == 0
 
 
 def test_positional_encoding_switch(ready_page):
@@ -336,7 +345,8 @@ def test_seed_and_new_weights(ready_page):
     assert page.get_by_role("combobox", name="Preset").input_value() == "random"
     page.get_by_role("button", name="New weights").click()
     renewed = export_state(page)
-    assert renewed["seed"] != 7 and seed.input_value() == str(renewed["seed"])
+    assert renewed["seed"] != 7
+    assert seed.input_value() == str(renewed["seed"])
     assert renewed["W_Q"] != state["W_Q"]
     assert_matches_cpython(renewed)
     seed.fill("-5")
@@ -496,7 +506,8 @@ def test_matrix_panel_shows_every_query(ready_page):
     page.locator("#matrix-canvas").click(position=center(target))
     assert page.locator("#query-value").inner_text() == "sat"
     outlined = [r for r in regions(page, "matrix_view") if r["kind"] == "query-row"]
-    assert sorted(r["head"] for r in outlined) == [0, 1] and {r["row"] for r in outlined} == {2}
+    assert sorted(r["head"] for r in outlined) == [0, 1]
+    assert {r["row"] for r in outlined} == {2}
     page.locator("#matrix-canvas").scroll_into_view_if_needed()
     save_artifact("teaching-matrix.png", page.screenshot(full_page=True))
 
@@ -541,7 +552,7 @@ def test_changes_written_to_fragment(ready_page):
     set_range(page, "Step", 4)
     page.get_by_role("checkbox", name="Causal mask").check()
     set_range(page, "Query token", 1)
-    assert page.evaluate("location.hash") == "#step=4&query=cat&causal=1"
+    wait_for_hash(page, "#step=4&query=cat&causal=1")
     assert page.evaluate("history.length") == entries, "replaceState, not a new entry per change"
     page.reload()
     wait_ready(page)
@@ -578,6 +589,30 @@ def test_export_png(ready_page):
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
     assert [width, height] == page.evaluate("(() => { const c = document.getElementById('canvas'); return [c.width, c.height]; })()")
+
+
+PAINTS_JS = """([id, value]) => new Promise((resolve) => {
+  const counts = { canvas: 0, 'matrix-canvas': 0 };
+  const restore = Object.keys(counts).map((name) => {
+    const ctx = document.getElementById(name).getContext('2d');
+    const original = ctx.clearRect;
+    ctx.clearRect = function (...args) { counts[name]++; return original.apply(this, args); };
+    return () => { ctx.clearRect = original; };
+  });
+  const input = document.getElementById(id);
+  input.value = value;
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+  setTimeout(() => { restore.forEach((undo) => undo()); resolve(counts); }, 400);
+})"""
+
+
+def test_one_paint_per_input(ready_page):
+    page = ready_page
+    assert page.evaluate(PAINTS_JS, ["step", "3"]) == {"canvas": 1, "matrix-canvas": 0}
+    page.locator("#matrix-panel summary").click()
+    assert page.evaluate(PAINTS_JS, ["query", "2"]) == {"canvas": 1, "matrix-canvas": 1}
+    assert page.evaluate(PAINTS_JS, ["heads", "3"]) == {"canvas": 1, "matrix-canvas": 1}
+    assert page.evaluate(PAINTS_JS, ["query", "2"]) == {"canvas": 0, "matrix-canvas": 0}, "no change, no paint"
 
 
 def test_idle_after_interaction_does_not_repaint(ready_page):

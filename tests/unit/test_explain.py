@@ -47,13 +47,15 @@ def test_score_shows_dot_product_and_scale():
 def test_score_unscaled_has_no_divisor():
     model = build(Settings(scaled=False))
     text = text_of(model, cell("scores", 2, 3))
-    assert "√" not in text and "not scaled" in text
+    assert "√" not in text
+    assert "not scaled" in text
     assert text.endswith(num(float(model.head.Q[2] @ model.head.K[3])))
 
 
 def test_masked_score_and_weight():
     model = build(Settings(causal=True))
-    assert "Masked" in text_of(model, cell("scores", 0, 2)) and "−∞" in text_of(model, cell("scores", 0, 2))
+    assert "Masked" in text_of(model, cell("scores", 0, 2))
+    assert "−∞" in text_of(model, cell("scores", 0, 2))
     assert text_of(model, cell("weights", 1, 3)).splitlines()[1].startswith("= 0, because the causal mask")
 
 
@@ -131,7 +133,8 @@ def test_entropy_and_uniform_row():
     entropy = -sum(w * math.log2(w) for w in weights if w > 0)
     text = text_of(model, cell("entropy", 0, 0))
     assert f"= {num(entropy)} bits" in text
-    assert "log₂ 11" in text and "uniform" in text
+    assert "log₂ 11" in text
+    assert "uniform" in text
 
 
 def test_row_sum_is_one():
@@ -143,7 +146,8 @@ def test_row_sum_is_one():
 def test_concat_names_source_head():
     model = build(Settings(heads=3))
     text = text_of(model, cell("concat", 1, 5))
-    assert "head 3" in text and "output[1, 1]" in text
+    assert "head 3" in text
+    assert "output[1, 1]" in text
     assert num(model.heads[2].output[1, 1]) in text
 
 

@@ -54,10 +54,12 @@ def test_fragment_restores_exported_state():
     settings = replace(preset_settings("pronoun"), step=3, causal=True, temperature=0.5)
     state = export_state(build(settings))
     restored, ignored = parse_state("", "#" + state["url_fragment"])
-    assert ignored == [] and restored == settings
+    assert ignored == []
+    assert restored == settings
 
 
 def test_export_is_strict_json():
     text = export_json(build(Settings(causal=True)))
-    assert "Infinity" not in text and "NaN" not in text
+    assert "Infinity" not in text
+    assert "NaN" not in text
     json.loads(text)

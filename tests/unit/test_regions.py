@@ -16,7 +16,8 @@ def grid(rows, cols, size=10, matrix="scores"):
 
 def test_hit_finds_cell_and_misses_gaps():
     regions = grid(3, 3)
-    assert hit(regions, 15, 25)["row"] == 2 and hit(regions, 15, 25)["col"] == 1
+    assert hit(regions, 15, 25)["row"] == 2
+    assert hit(regions, 15, 25)["col"] == 1
     assert hit(regions, 31, 5) is None
     assert hit(regions, -1, 5) is None
 

@@ -20,8 +20,12 @@ from attention_sim.settings import (
 def test_defaults_are_classic_example():
     s = Settings()
     assert (s.preset, s.sentence, s.d_model, s.d_k, s.heads) == ("classic", "The cat sat down", 4, 2, 1)
-    assert s.scaled and not s.causal and not s.positional
-    assert s.temperature == 1.0 and s.step == 1 and s.query == 0
+    assert s.scaled
+    assert not s.causal
+    assert not s.positional
+    assert s.temperature == 1.0
+    assert s.step == 1
+    assert s.query == 0
 
 
 @pytest.mark.parametrize(
@@ -37,7 +41,8 @@ def test_defaults_are_classic_example():
 def test_validate_clamps_with_notice(field, value, expected):
     checked, notices = validate(replace(Settings(), **{field: value}), token_count=4)
     assert getattr(checked, field) == expected
-    assert len(notices) == 1 and field in notices[0], notices
+    assert len(notices) == 1, notices
+    assert field in notices[0], notices
 
 
 def test_validate_head_within_heads():
@@ -62,13 +67,15 @@ def test_sentence_empty_keeps_last():
     for text in ("", "   ", "\t\n", "\u200b\u200b"):
         kept, reason = with_sentence(settings, text)
         assert kept is settings, repr(text)
-        assert reason and "keeping" in reason, repr(text)
+        assert reason, repr(text)
+        assert "keeping" in reason, repr(text)
 
 
 def test_sentence_moves_query_when_shorter():
     changed, reason = with_sentence(Settings(query=3), "Hello there")
     assert reason is None
-    assert changed.sentence == "Hello there" and changed.query == 1
+    assert changed.sentence == "Hello there"
+    assert changed.query == 1
 
 
 def test_sentence_keeps_query_when_it_fits():
@@ -105,7 +112,8 @@ def test_seed_switches_presets_with_weights_to_random():
     for name in ("classic", "pronoun"):
         base = replace(preset_settings(name), step=3)
         seeded = with_seed(base, 42)
-        assert seeded.preset == "random" and seeded.seed == 42
+        assert seeded.preset == "random"
+        assert seeded.seed == 42
         assert (seeded.sentence, seeded.d_model, seeded.d_k, seeded.step) == (base.sentence, base.d_model, base.d_k, 3)
     assert with_seed(preset_settings("random"), 7).preset == "random"
 

@@ -30,7 +30,8 @@ ROUND_TRIP = [
 @pytest.mark.parametrize("settings", ROUND_TRIP, ids=range(len(ROUND_TRIP)))
 def test_round_trip(settings):
     fragment = format_state(settings)
-    assert " " not in fragment and "#" not in fragment
+    assert " " not in fragment
+    assert "#" not in fragment
     parsed, ignored = parse_state("", "#" + fragment)
     assert ignored == []
     assert parsed == settings, fragment
@@ -55,7 +56,8 @@ def test_query_written_as_text_when_unique():
 
 def test_query_text_case_insensitive_first_match():
     settings, ignored = parse_state("", "#query=DOWN")
-    assert ignored == [] and settings.query == 3
+    assert ignored == []
+    assert settings.query == 3
     settings, _ = parse_state("", "#preset=pronoun&query=the")
     assert settings.query == 5  # "the" before "The" in case-sensitive order
 
@@ -95,7 +97,8 @@ def test_malformed_value_ignored(fragment, key):
 def test_malformed_keeps_other_values():
     settings, ignored = parse_state("", "#step=3&d_k=banana&causal=1")
     assert (settings.step, settings.d_k, settings.causal) == (3, 2, True)
-    assert len(ignored) == 1 and ignored[0].startswith("d_k=banana")
+    assert len(ignored) == 1
+    assert ignored[0].startswith("d_k=banana")
 
 
 def test_malformed_value_falls_back_to_preset_default():
@@ -107,7 +110,9 @@ def test_malformed_value_falls_back_to_preset_default():
 def test_repeated_key_uses_later_value():
     settings, ignored = parse_state("", "#step=2&step=4")
     assert settings.step == 4
-    assert len(ignored) == 1 and "repeated" in ignored[0] and ignored[0].startswith("step=2")
+    assert len(ignored) == 1
+    assert "repeated" in ignored[0]
+    assert ignored[0].startswith("step=2")
 
 
 def test_long_value_shortened_in_notice():
@@ -117,7 +122,8 @@ def test_long_value_shortened_in_notice():
 
 def test_plus_is_space_and_percent_decoded():
     settings, ignored = parse_state("", "#sentence=the+red%20fox%21")
-    assert ignored == [] and settings.sentence == "the red fox!"
+    assert ignored == []
+    assert settings.sentence == "the red fox!"
 
 
 def test_query_string_read_fragment_wins():
@@ -128,12 +134,14 @@ def test_query_string_read_fragment_wins():
 
 def test_query_string_malformed_reported():
     settings, ignored = parse_state("?step=nine", "")
-    assert settings.step == 1 and ignored[0].startswith("step=nine")
+    assert settings.step == 1
+    assert ignored[0].startswith("step=nine")
 
 
 def test_head_checked_against_given_heads():
     settings, ignored = parse_state("", "#head=3&heads=4")
-    assert ignored == [] and (settings.heads, settings.head) == (4, 3)
+    assert ignored == []
+    assert (settings.heads, settings.head) == (4, 3)
 
 
 def test_clean_search_keeps_host_parameters():

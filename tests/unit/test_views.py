@@ -254,7 +254,8 @@ def test_output_shows_concat_of_heads():
     model = build(Settings(step=5, heads=3, head=1, query=2))
     frame = layout(model, 800, 420)
     concat = [r for r in frame.regions if r.get("matrix") == "concat"]
-    assert len(concat) == 6 and {r["row"] for r in concat} == {2}
+    assert len(concat) == 6
+    assert {r["row"] for r in concat} == {2}
     assert any(t.startswith("concat = [head 1") for t in texts(frame))
     assert "head 3" in texts(frame)
     output = [r for r in frame.regions if r.get("matrix") == "output"]
@@ -279,6 +280,7 @@ def test_column_labels_shorten_or_skip():
     assert all(text.endswith("…") and len(text) >= 4 for _, text, _, _ in names)
     many = column_labels([f"q{j}" for j in range(16)], 10)
     shown = [text for _, text, _, _ in many]
-    assert shown[0] == "q0" and 1 < len(shown) < 16
+    assert shown[0] == "q0"
+    assert 1 < len(shown) < 16
     assert all(align == "left" for _, _, _, align in many)
     assert column_labels([], 10) == []
