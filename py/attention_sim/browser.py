@@ -38,6 +38,7 @@ from .views.regions import find, hit, move, query_of, region_key
 # Used until the stage has a size, for example while the page is hidden.
 DEFAULT_SIZE = (640.0, 420.0)
 PLAY_INTERVAL_MS = 3000
+URL_INTERVAL_MS = 250.0  # minimum time between two writes of the URL fragment
 # With prefers-reduced-motion, Play still moves in discrete steps (nothing on the
 # page is animated), but waits longer on each.
 REDUCED_MOTION_INTERVAL_MS = 6000
@@ -263,6 +264,10 @@ class App:
         self.settings = Settings()
         self.models = ModelCache()
         self.frames = FrameCache()
+        self.narrations = {}  # settings -> narration text
+        self.url_timer = None  # pending write of the URL fragment
+        self.url_proxy = None
+        self.url_written_at = -URL_INTERVAL_MS
         self.model = self.models.build(settings)
         self.settings = self.model.settings
         self.extra_notices = ignored_notice(ignored)
@@ -556,11 +561,21 @@ class App:
             self.put(name, "checked", getattr(s, name))
         self.put("seed", "value", str(s.seed))
         self.put("weights-source", "textContent", self.weights_text())
-        self.put("narration", "textContent", narrate(self.model))
+        self.put("narration", "textContent", self.narration())
         self.sync_notice()
         self.write_url()
         if self.el["code-panel"].open and code_key(s) != self.code_key:
             self.render_code()
+
+    def narration(self) -> str:
+        """Return narrate(self.model), kept per settings like the frames."""
+        key = self.settings
+        text = self.narrations.get(key)
+        if text is None:
+            if len(self.narrations) > 64:
+                self.narrations.clear()
+            text = self.narrations[key] = narrate(self.model)
+        return text
 
     def weights_text(self) -> str:
         s = self.settings
@@ -574,10 +589,33 @@ class App:
         self.put("notice", "textContent", " ".join(self.model.notices + self.extra_notices))
 
     def write_url(self) -> None:
+        """Write the settings into the URL fragment, at most once per URL_INTERVAL_MS.
+
+        history.replaceState costs milliseconds and Chromium throttles frequent
+        calls, so while a slider is dragged the last state is written when the
+        interval ends.
+        """
         fragment = format_state(self.settings)
         if fragment == self.fragment:
             return
+        now = float(js.performance.now())
+        if self.url_timer is not None:
+            return  # the pending write takes the newest settings
+        wait = self.url_written_at + URL_INTERVAL_MS - now
+        if wait > 0:
+            if self.url_proxy is None:
+                self.url_proxy = create_proxy(self.on_url_timer)
+            self.url_timer = js.setTimeout(self.url_proxy, wait)
+            return
+        self.replace_url(fragment)
+
+    def on_url_timer(self, *args) -> None:
+        self.url_timer = None
+        self.write_url()
+
+    def replace_url(self, fragment: str) -> None:
         self.fragment = fragment
+        self.url_written_at = float(js.performance.now())
         location = js.window.location
         url = str(location.pathname) + clean_search(str(location.search))
         if fragment:
