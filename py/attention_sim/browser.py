@@ -682,7 +682,8 @@ class App:
             container.append(figure)
             first_mark = listing.querySelector("mark")
             if first_mark:
-                listing.scrollTop = max(0, float(first_mark.offsetTop) - 24)
+                # Two lines of context above the first highlighted line (18 px each).
+                listing.scrollTop = max(0, float(first_mark.offsetTop) - 40)
         self.code_key = code_key(self.settings)
 
 
