@@ -89,7 +89,7 @@ def draw_heatmap(
     row_index gives the matrix row that each drawn row is (default: the same), for
     regions; head, when given, is recorded in every cell region. Row labels are
     tokens, so each gets a "token" region. With dim_others, rows other than
-    highlight_row are veiled so that the highlighted row stands out.
+    highlight_row are veiled so that the highlighted row is emphasised.
     """
     rows, cols = matrix.shape
     low, high = value_range(matrix, low, high)
