@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 import microsim  # noqa: E402
 import pycache  # noqa: E402
+import repack  # noqa: E402
 import scorm  # noqa: E402
 import screenshot  # noqa: E402
 import single_file  # noqa: E402
@@ -88,6 +89,17 @@ def write_package_manifest(target: Path, sources: list, pycache_entry) -> None:
     """Write py/manifest.json: the package's files and the optional bytecode bundle."""
     manifest = {"files": sources, "pycache": pycache_entry}
     (target / "py" / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+
+
+def repack_runtime(target: Path) -> None:
+    """Replace numpy's and the standard library's data packages with smaller ones."""
+    try:
+        summary = repack.repack_folder(target)
+    except repack.RepackError as error:
+        print(f"build: runtime packages not repacked ({error}); the folder keeps the original ones")
+        return
+    dropped = sum(entry["dropped_files"] for entry in summary["packages"].values())
+    print(f"build: repacked the runtime's data packages ({dropped} unused files left out)")
 
 
 def add_pycache(target: Path = APP_DIR) -> None:
@@ -179,6 +191,7 @@ def main() -> None:
     DIST.mkdir(exist_ok=True)
     staging = build_app(DIST / f".{APP_DIR.name}.new-{os.getpid()}")
     try:
+        repack_runtime(staging)  # before add_pycache, which runs the built page
         add_pycache(staging)
         build_id = stamp_service_worker(staging)
         microsim.write_textbook_files(staging)
