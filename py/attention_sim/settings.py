@@ -8,6 +8,7 @@ browser.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, fields, replace
 
 from .examples import DEFAULT_PRESET, PRESETS
@@ -20,6 +21,8 @@ D_K_RANGE = (1, 16)
 HEADS_RANGE = (1, 4)
 TEMPERATURE_RANGE = (0.1, 10.0)
 SEED_RANGE = (0, 2**31 - 1)
+# In a str that came from JavaScript, half of a UTF-16 pair stays a lone code point.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -107,16 +110,26 @@ def shown_token_count(sentence: str) -> int:
 
 
 def with_sentence(settings: Settings, text: str) -> tuple:
-    """Return (settings with the new sentence, None), or (settings, reason) to keep.
+    """Return (settings with the new sentence, notice or None), or (settings, reason) to keep.
 
     A text without any token keeps the last valid sentence. The query stays on its
     position unless the new sentence is shorter, then it moves to the last token.
+    Unpaired UTF-16 surrogates, which a script or a broken paste can leave in a text
+    field and which no Unicode encoding can store, become U+FFFD, with a notice.
     """
-    count = shown_token_count(text)
+    cleaned = LONE_SURROGATE.sub("\ufffd", text)
+    count = shown_token_count(cleaned)
     if count == 0:
         kind = "empty" if not text else "only spaces or invisible characters"
         return settings, f"The sentence is {kind}; keeping the last one with tokens."
-    return replace(settings, sentence=text, query=min(settings.query, count - 1)), None
+    notice = None
+    if cleaned != text:
+        replaced = len(LONE_SURROGATE.findall(text))
+        notice = (
+            f"The sentence has {replaced} invalid character{'s' if replaced > 1 else ''} "
+            "(unpaired UTF-16 surrogates), shown as \ufffd."
+        )
+    return replace(settings, sentence=cleaned, query=min(settings.query, count - 1)), notice
 
 
 def with_preset(settings: Settings, name: str) -> Settings:

@@ -13,24 +13,39 @@ CHAR_WIDTH = 0.56  # average glyph width of the sans-serif font, in font sizes (
 WIDE_CHAR_WIDTH = 1.0  # CJK and emoji glyphs are about one font size wide (estimate)
 
 
+def char_width(char: str) -> float:
+    """Return an estimate of a character's drawn width, in font sizes."""
+    if unicodedata.combining(char) or unicodedata.category(char) == "Cf":
+        return 0.0
+    wide = unicodedata.east_asian_width(char) in ("W", "F")
+    return WIDE_CHAR_WIDTH if wide else CHAR_WIDTH
+
+
 def text_width(text: str, size: float) -> float:
     """Return an estimate of the drawn width of text, in pixels."""
     total = 0.0
     for char in text:
-        if unicodedata.combining(char) or unicodedata.category(char) == "Cf":
-            continue
-        wide = unicodedata.east_asian_width(char) in ("W", "F")
-        total += WIDE_CHAR_WIDTH if wide else CHAR_WIDTH
+        total += char_width(char)
     return total * size
 
 
 def fit_text(text: str, width: float, size: float) -> str:
-    """Return text, cut and ended with "…" if its estimated width exceeds width."""
+    """Return text, cut and ended with "…" if its estimated width exceeds width.
+
+    The cut is the longest prefix that fits with the "…", found in one pass, so that
+    a token of thousands of characters costs no more than its length.
+    """
     if text_width(text, size) <= width:
         return text
-    cut = text
-    while cut and text_width(cut + "…", size) > width:
-        cut = cut[:-1]
+    ellipsis = char_width("…")
+    used = 0.0
+    end = 0
+    for index, char in enumerate(text):
+        used += char_width(char)
+        if (used + ellipsis) * size > width:
+            break
+        end = index + 1
+    cut = text[:end]
     return cut + "…" if cut else text[:1]
 
 
