@@ -30,6 +30,7 @@ from .settings import (
     with_seed,
     with_sentence,
 )
+from .tables import step_tables
 from .urlstate import clean_search, format_state, parse_state
 from .views import layout
 from .views.matrix import layout_matrix, matrix_height
@@ -51,8 +52,12 @@ ELEMENT_IDS = (
     "head-value", "temperature", "temperature-value", "scaled", "causal", "positional",
     "seed", "new-weights", "weights-source", "settings-panel", "matrix-panel",
     "matrix-stage", "matrix-canvas", "code-panel", "code", "lesson-panel",
-    "cell-tip", "cell-cursor", "cell-status", "loading",
+    "table-panel", "tables", "cell-tip", "cell-cursor", "cell-status", "loading",
 )  # fmt: skip
+# Keyboard shortcuts anywhere on the page: key -> (setting, change).
+SHORTCUTS = {"]": ("step", 1), "[": ("step", -1), ".": ("query", 1), ",": ("query", -1)}
+# Fields where those keys are typed as text instead.
+TEXT_FIELDS = ("sentence", "seed")
 # Controls named by a lesson link's data-focus, by element id.
 FOCUS_TARGETS = {"play": "play", "temperature": "temperature", "scaled": "scaled", "causal": "causal"}
 
@@ -276,6 +281,7 @@ class App:
         self.painted = False
         self.fragment = None
         self.code_key = None
+        self.tables_key = None  # settings of the tables on view
         self.timer = None
         self.main_view = CanvasView(self, self.canvas, self.stage, layout)
         self.matrix_view = CanvasView(self, self.el["matrix-canvas"], self.el["matrix-stage"], layout_matrix)
@@ -309,6 +315,7 @@ class App:
             ("new-weights", "click", self.on_new_weights),
             ("matrix-panel", "toggle", self.on_matrix_toggle),
             ("code-panel", "toggle", self.on_code_toggle),
+            ("table-panel", "toggle", self.on_table_toggle),
             ("lesson-panel", "click", self.on_lesson_click),
         )
         for element_id, event, handler in controls:
@@ -318,6 +325,7 @@ class App:
         self.matrix_view.listen()
         for event in ("input", "pointerdown", "keydown"):
             self.listen(self.document, event, self.on_any_input, capture=True)
+        self.listen(self.document, "keydown", self.on_shortcut)
         self.listen(js.window, "hashchange", self.on_hashchange)
         observer = js.ResizeObserver.new(create_proxy(self.on_resize))
         observer.observe(self.stage)
@@ -432,6 +440,29 @@ class App:
     def on_code_toggle(self, event) -> None:
         if self.el["code-panel"].open:
             self.render_code()
+
+    def on_table_toggle(self, event) -> None:
+        if self.el["table-panel"].open:
+            self.render_tables()
+
+    def on_shortcut(self, event) -> None:
+        """Change the step or the query by the keys in SHORTCUTS."""
+        if event.defaultPrevented or event.ctrlKey or event.altKey or event.metaKey:
+            return
+        shortcut = SHORTCUTS.get(str(event.key))
+        if shortcut is None:
+            return
+        target = event.target
+        if getattr(target, "id", "") in TEXT_FIELDS or getattr(target, "isContentEditable", False):
+            return
+        name, change = shortcut
+        event.preventDefault()
+        if name == "step":
+            step = min(max(self.settings.step + change, 1), STEP_COUNT)
+            self.update(replace(self.settings, step=step))
+        else:
+            query = min(max(self.settings.query + change, 0), len(self.model.tokens) - 1)
+            self.update(replace(self.settings, query=query))
 
     def on_resize(self, entries, observer=None) -> None:
         if not self.painted:
@@ -566,6 +597,8 @@ class App:
         self.write_url()
         if self.el["code-panel"].open and code_key(s) != self.code_key:
             self.render_code()
+        if self.el["table-panel"].open and s != self.tables_key:
+            self.render_tables()
 
     def narration(self) -> str:
         """Return narrate(self.model), kept per settings like the frames."""
@@ -685,6 +718,50 @@ class App:
                 # Two lines of context above the first highlighted line (18 px each).
                 listing.scrollTop = max(0, float(first_mark.offsetTop) - 40)
         self.code_key = code_key(self.settings)
+
+
+    def render_tables(self) -> None:
+        """Rebuild the Tables panel from the current step's tables."""
+        document = self.document
+        container = self.el["tables"]
+        container.textContent = ""
+        for table in step_tables(self.model):
+            wrapper = document.createElement("div")
+            wrapper.className = "table-scroll"
+            # A region that scrolls must take focus, so that a keyboard can scroll it.
+            wrapper.tabIndex = 0
+            wrapper.setAttribute("role", "region")
+            wrapper.setAttribute("aria-label", table.caption)
+            element = document.createElement("table")
+            element.className = "data-table"
+            caption = document.createElement("caption")
+            caption.textContent = table.caption
+            head = document.createElement("thead")
+            header_row = document.createElement("tr")
+            for text in [table.corner] + table.columns:
+                cell = document.createElement("th")
+                cell.scope = "col"
+                cell.textContent = text
+                header_row.append(cell)
+            head.append(header_row)
+            body = document.createElement("tbody")
+            for index, (label, cells) in enumerate(zip(table.row_headers, table.rows)):
+                row = document.createElement("tr")
+                if index == table.current_row:
+                    row.className = "current"
+                header = document.createElement("th")
+                header.scope = "row"
+                header.textContent = label
+                row.append(header)
+                for text in cells:
+                    cell = document.createElement("td")
+                    cell.textContent = text
+                    row.append(cell)
+                body.append(row)
+            element.append(caption, head, body)
+            wrapper.append(element)
+            container.append(wrapper)
+        self.tables_key = self.settings
 
 
 _app = None

@@ -7,6 +7,8 @@ on violations of impact "serious" or "critical", in the light and the dark theme
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import ROOT, guard_origin, save_artifact, set_range, wait_ready
@@ -202,3 +204,70 @@ def test_small_viewport_layout(browser, server, width, height, scale, theme):
     finally:
         context.close()
     assert not foreign, foreign
+
+
+TABLES_JS = """() => Array.from(document.querySelectorAll('#tables table')).map((table) => ({
+  caption: table.caption.textContent,
+  columns: Array.from(table.tHead.rows[0].cells).map((cell) => [cell.scope, cell.textContent]),
+  rows: Array.from(table.tBodies[0].rows).map((row) => ({
+    header: [row.cells[0].tagName, row.cells[0].scope, row.cells[0].textContent],
+    cells: Array.from(row.cells).slice(1).map((cell) => cell.textContent),
+    current: row.classList.contains('current'),
+  })),
+}))"""
+
+
+def test_tables_follow_the_diagram(ready_page):
+    page = ready_page
+    page.locator("#table-panel > summary").click()
+    tables = page.evaluate(TABLES_JS)
+    assert [table["caption"].split(",")[0] for table in tables] == ["X"]
+    (x_table,) = tables
+    assert [row["header"] for row in x_table["rows"]] == [
+        ["TH", "row", "0: The (query)"], ["TH", "row", "1: cat"],
+        ["TH", "row", "2: sat"], ["TH", "row", "3: down"],
+    ]  # fmt: skip
+    assert x_table["rows"][1]["cells"] == ["0.30", "0.90", "0.10", "0.60"]
+    assert all(scope == "col" for scope, _ in x_table["columns"])
+
+    set_range(page, "Step", 4)
+    set_range(page, "Query token", 2)
+    (weights,) = page.evaluate(TABLES_JS)
+    assert weights["caption"].startswith("weights = softmax(scores)")
+    assert [row["current"] for row in weights["rows"]] == [False, False, True, False]
+    state = page.evaluate("attentionSim.pyodide.runPython('import attention_sim.browser as b, attention_sim.export as e\\ne.export_json(b._app.model)')")
+    exported = json.loads(state)["weights"]
+    for row, numbers in zip(weights["rows"], exported):
+        assert row["cells"][:4] == [f"{value:.2f}" for value in numbers]
+        assert row["cells"][4] == "1.00"
+
+    page.get_by_role("checkbox", name="Causal mask").check()
+    (weights,) = page.evaluate(TABLES_JS)
+    assert weights["rows"][0]["cells"][1:4] == ["0 (masked)"] * 3
+
+
+def test_shortcuts_change_step_and_query(ready_page):
+    page = ready_page
+    assert page.locator("#keys-panel").get_by_text("Next and previous step").count() == 1
+    page.locator("h1").click()
+    page.keyboard.press("]")
+    page.keyboard.press("]")
+    assert page.get_by_role("slider", name="Step").input_value() == "3"
+    page.keyboard.press("[")
+    assert page.get_by_role("slider", name="Step").input_value() == "2"
+    page.keyboard.press(",")
+    assert page.get_by_role("slider", name="Query token").input_value() == "0"
+    page.keyboard.press(".")
+    assert page.locator("#query-value").text_content() == "cat"
+    for _ in range(6):
+        page.keyboard.press("]")
+    assert page.get_by_role("slider", name="Step").input_value() == "5"
+    assert page.locator("#title").text_content() == "Step 5 of 5: Weighted sum"
+
+    page.locator("#settings-panel").evaluate("(panel) => { panel.open = true; }")
+    sentence = page.get_by_role("textbox", name="Sentence")
+    sentence.fill("a [b] c.")
+    sentence.press("[")
+    assert page.get_by_role("slider", name="Step").input_value() == "5"
+    assert sentence.input_value() == "a [b] c.["
+    assert page.errors == []
