@@ -7,6 +7,7 @@
 
 import { policyFix, removeEvalFromPyProxies } from "./csp.js";
 import { download, paint } from "./painter.js";
+import { renderTables } from "./tables.js";
 
 const RUNTIME_DIR = new URL("vendor/pyodide/", document.baseURI).href;
 const PACKAGE_DIR = new URL("py/", document.baseURI).href;
@@ -316,7 +317,7 @@ del _attention_sim_sources
 `);
   globalThis.attentionSim = { pyodide };
   const browser = pyodide.runPython("import attention_sim.browser\nattention_sim.browser");
-  browser.start({ paint, download, started });
+  browser.start({ paint, download, started, tables: renderTables });
   mark("first-frame");
   console.info(`attention-sim: first frame painted (${elapsed()} ms)`);
   if (!bundle) registerServiceWorker();

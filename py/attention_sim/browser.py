@@ -30,7 +30,7 @@ from .settings import (
     with_seed,
     with_sentence,
 )
-from .tables import step_tables
+from .tables import MAX_LABEL_CHARS, tables_json
 from .urlstate import clean_search, format_state, parse_state
 from .views import layout
 from .views.matrix import layout_matrix, matrix_height
@@ -52,12 +52,13 @@ ELEMENT_IDS = (
     "head-value", "temperature", "temperature-value", "scaled", "causal", "positional",
     "seed", "new-weights", "weights-source", "settings-panel", "matrix-panel",
     "matrix-stage", "matrix-canvas", "code-panel", "code", "lesson-panel",
-    "table-panel", "tables", "cell-tip", "cell-cursor", "cell-status", "loading",
+    "table-panel", "tables", "narration-live", "cell-tip", "cell-cursor", "cell-status", "loading",
 )  # fmt: skip
 # Keyboard shortcuts anywhere on the page: key -> (setting, change).
 SHORTCUTS = {"]": ("step", 1), "[": ("step", -1), ".": ("query", 1), ",": ("query", -1)}
-# Fields where those keys are typed as text instead.
-TEXT_FIELDS = ("sentence", "seed")
+# The live region reads the narration out once the input pauses this long, so that
+# typing a sentence or dragging a slider does not queue one announcement per event.
+NARRATION_DELAY_MS = 700
 # Controls named by a lesson link's data-focus, by element id.
 FOCUS_TARGETS = {"play": "play", "temperature": "temperature", "scaled": "scaled", "causal": "causal"}
 
@@ -282,6 +283,8 @@ class App:
         self.fragment = None
         self.code_key = None
         self.tables_key = None  # settings of the tables on view
+        self.narration_timer = None  # pending write of the narration's live region
+        self.narration_proxy = None
         self.timer = None
         self.main_view = CanvasView(self, self.canvas, self.stage, layout)
         self.matrix_view = CanvasView(self, self.el["matrix-canvas"], self.el["matrix-stage"], layout_matrix)
@@ -393,7 +396,9 @@ class App:
         text = str(event.target.value).strip()
         low, high = SEED_RANGE
         if not text.isdigit() or not low <= int(text) <= high:
+            # Show the seed in use again, since the settings do not change.
             self.forget("seed", "value")
+            self.put("seed", "value", str(self.settings.seed))
             notice = f"The seed must be a whole number from {low} to {high}; keeping {self.settings.seed}."
             self.update(self.settings, notices=[notice])
             return
@@ -431,7 +436,10 @@ class App:
         if target:
             if target != "play":
                 self.el["settings-panel"].open = True
-            self.el[target].focus()
+            # Focus the control without scrolling to it, then bring the diagram
+            # into view, so that the reader sees what the link changed.
+            self.el[target].focus(js.JSON.parse('{"preventScroll": true}'))
+        self.el["title"].scrollIntoView(js.JSON.parse('{"block": "start"}'))
 
     def on_matrix_toggle(self, event) -> None:
         if self.el["matrix-panel"].open:
@@ -446,23 +454,33 @@ class App:
             self.render_tables()
 
     def on_shortcut(self, event) -> None:
-        """Change the step or the query by the keys in SHORTCUTS."""
-        if event.defaultPrevented or event.ctrlKey or event.altKey or event.metaKey:
-            return
+        """Change the step or the query by the keys in SHORTCUTS.
+
+        event.key is the character typed, so a layout that needs AltGr (reported as
+        Ctrl+Alt on Windows) or Option for "[" still works. Keys typed into a text
+        field, a number field or a text area are left to it.
+        """
         shortcut = SHORTCUTS.get(str(event.key))
-        if shortcut is None:
+        if shortcut is None or event.defaultPrevented or event.metaKey:
+            return
+        if event.ctrlKey and not event.getModifierState("AltGraph"):
             return
         target = event.target
-        if getattr(target, "id", "") in TEXT_FIELDS or getattr(target, "isContentEditable", False):
+        tag = str(getattr(target, "tagName", "") or "").lower()
+        kind = str(getattr(target, "type", "") or "").lower()
+        if tag == "textarea" or getattr(target, "isContentEditable", False):
+            return
+        if tag == "input" and kind not in ("range", "checkbox", "radio", "button"):
             return
         name, change = shortcut
         event.preventDefault()
+        s = self.settings
         if name == "step":
-            step = min(max(self.settings.step + change, 1), STEP_COUNT)
-            self.update(replace(self.settings, step=step))
+            settings = replace(s, step=min(max(s.step + change, 1), STEP_COUNT))
         else:
-            query = min(max(self.settings.query + change, 0), len(self.model.tokens) - 1)
-            self.update(replace(self.settings, query=query))
+            settings = replace(s, query=min(max(s.query + change, 0), len(self.model.tokens) - 1))
+        if settings != s:  # at either end, keep the notice on view
+            self.update(settings)
 
     def on_resize(self, entries, observer=None) -> None:
         if not self.painted:
@@ -563,6 +581,8 @@ class App:
         s = self.settings
         tokens = self.model.tokens
         token = tokens[s.query]
+        if len(token) > MAX_LABEL_CHARS:  # a token of thousands of characters
+            token = token[: MAX_LABEL_CHARS - 1] + "…"
         self.put("step", "value", str(s.step))
         self.put("step-value", "textContent", str(s.step))
         self.put_attribute("step", "aria-valuetext", f"{s.step} of {STEP_COUNT}: {s.step_name}")
@@ -593,6 +613,7 @@ class App:
         self.put("seed", "value", str(s.seed))
         self.put("weights-source", "textContent", self.weights_text())
         self.put("narration", "textContent", self.narration())
+        self.announce_narration()
         self.sync_notice()
         self.write_url()
         if self.el["code-panel"].open and code_key(s) != self.code_key:
@@ -609,6 +630,18 @@ class App:
                 self.narrations.clear()
             text = self.narrations[key] = narrate(self.model)
         return text
+
+    def announce_narration(self) -> None:
+        """Write the narration into its live region once the input pauses."""
+        if self.narration_timer is not None:
+            js.clearTimeout(self.narration_timer)
+        if self.narration_proxy is None:
+            self.narration_proxy = create_proxy(self.on_narration_timer)
+        self.narration_timer = js.setTimeout(self.narration_proxy, NARRATION_DELAY_MS)
+
+    def on_narration_timer(self, *args) -> None:
+        self.narration_timer = None
+        self.put("narration-live", "textContent", self.narration())
 
     def weights_text(self) -> str:
         s = self.settings
@@ -721,46 +754,8 @@ class App:
 
 
     def render_tables(self) -> None:
-        """Rebuild the Tables panel from the current step's tables."""
-        document = self.document
-        container = self.el["tables"]
-        container.textContent = ""
-        for table in step_tables(self.model):
-            wrapper = document.createElement("div")
-            wrapper.className = "table-scroll"
-            # A region that scrolls must take focus, so that a keyboard can scroll it.
-            wrapper.tabIndex = 0
-            wrapper.setAttribute("role", "region")
-            wrapper.setAttribute("aria-label", table.caption)
-            element = document.createElement("table")
-            element.className = "data-table"
-            caption = document.createElement("caption")
-            caption.textContent = table.caption
-            head = document.createElement("thead")
-            header_row = document.createElement("tr")
-            for text in [table.corner] + table.columns:
-                cell = document.createElement("th")
-                cell.scope = "col"
-                cell.textContent = text
-                header_row.append(cell)
-            head.append(header_row)
-            body = document.createElement("tbody")
-            for index, (label, cells) in enumerate(zip(table.row_headers, table.rows)):
-                row = document.createElement("tr")
-                if index == table.current_row:
-                    row.className = "current"
-                header = document.createElement("th")
-                header.scope = "row"
-                header.textContent = label
-                row.append(header)
-                for text in cells:
-                    cell = document.createElement("td")
-                    cell.textContent = text
-                    row.append(cell)
-                body.append(row)
-            element.append(caption, head, body)
-            wrapper.append(element)
-            container.append(wrapper)
+        """Show the current step's tables in the Tables panel."""
+        self.helpers.tables(self.el["tables"], tables_json(self.model))
         self.tables_key = self.settings
 
 

@@ -11,7 +11,8 @@ import numpy as np
 from .attention import AttentionResult, multi_head
 from .examples import PRESETS
 from .settings import Settings, validate
-from .tokens import MAX_TOKENS, isolate, positional_encoding, token_embedding, tokenize
+from .explain import quoted
+from .tokens import MAX_TOKENS, positional_encoding, token_embedding, tokenize
 
 
 class Model(NamedTuple):
@@ -100,7 +101,7 @@ def compute(settings: Settings) -> Model:
     embeddings, encoding, X = embed(tokens, vocabulary, d_model, settings.positional)
     unknown = [token for token in dict.fromkeys(tokens) if token not in vocabulary]
     if vocabulary and unknown:
-        listed = ", ".join("“" + isolate(token) + "”" for token in unknown[:4])
+        listed = ", ".join(quoted(token) for token in unknown[:4])
         more = f" and {len(unknown) - 4} more" if len(unknown) > 4 else ""
         notices.append(
             f"Not in the {preset['name']} vocabulary, so embedded from their text: {listed}{more}."

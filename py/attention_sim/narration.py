@@ -93,10 +93,16 @@ def narrate_scores(model) -> list:
     worst = int(visible[np.argmin(row[visible])])
     effect = scaling_effect(head.raw_scores, head.mask, d_k, s.temperature)
     scale = f", divided by √{d_k} = {num(effect.divisor)}" if s.scaled else ", not scaled"
+    if num(row[best]) == num(row[worst]):
+        extremes = f"{num(row[best])} for every key it may see"
+    else:
+        extremes = (
+            f"highest for {quoted(model.tokens[best])} ({num(row[best])}), lowest for "
+            f"{quoted(model.tokens[worst])} ({num(row[worst])})"
+        )
     sentences = [
         f"The score of {quoted(model.tokens[i])} for each key is the dot product q·k{scale}: "
-        f"highest for {quoted(model.tokens[best])} ({num(row[best])}), lowest for "
-        f"{quoted(model.tokens[worst])} ({num(row[worst])}).",
+        f"{extremes}.",
     ]
     spread = (
         f"The scores spread with a standard deviation of {num(effect.spread_scaled)} "
@@ -104,6 +110,11 @@ def narrate_scores(model) -> list:
     )
     if d_k == 1:
         sentences.append(spread + ": with d_k = 1, √d_k = 1 changes nothing.")
+    elif not s.scaled:
+        sentences.append(
+            spread + f": without the division by √{d_k}, they grow with d_k and push "
+            "softmax towards one key."
+        )
     else:
         sentences.append(
             spread + f": dividing by √{d_k} keeps them from growing with d_k, "

@@ -3,18 +3,21 @@
 A screen reader cannot read a canvas, so the page also lists every matrix that the
 current step draws as an HTML table. Tokens label the rows, and the columns too for
 the n × n score and weight matrices. The query's row is marked in its header. This
-module only builds the tables as data. The browser glue turns them into <table>
+module only builds the tables as data. site/tables.js turns them into <table>
 elements, writing every text through textContent.
 """
 
 from __future__ import annotations
 
+import json
 from typing import NamedTuple, Optional
 
 from .stats import summarize_rows
 from .views.frame import format_number
 
-QUERY_MARK = " (query)"
+QUERY_MARK = " (chosen query)"
+MAX_LABEL_CHARS = 40  # a longer token is cut in headers, as the diagram cuts it
+QUERY_KEY_CORNER = "query (row), key (column)"
 
 
 class Table(NamedTuple):
@@ -31,9 +34,15 @@ def num(value: float) -> str:
     return format_number(float(value), 2)
 
 
+def label(index: int, token: str) -> str:
+    if len(token) > MAX_LABEL_CHARS:
+        token = token[: MAX_LABEL_CHARS - 1] + "…"
+    return f"{index}: {token}"
+
+
 def row_labels(tokens: list, query: int) -> list:
     """Return the tokens as row headers, numbered, with the query's marked."""
-    labels = [f"{index}: {token}" for index, token in enumerate(tokens)]
+    labels = [label(index, token) for index, token in enumerate(tokens)]
     labels[query] += QUERY_MARK
     return labels
 
@@ -69,7 +78,7 @@ def project_tables(model) -> list:
 
 
 def key_columns(tokens: list) -> list:
-    return [f"{index}: {token}" for index, token in enumerate(tokens)]
+    return [label(index, token) for index, token in enumerate(tokens)]
 
 
 def scores_tables(model) -> list:
@@ -81,7 +90,7 @@ def scores_tables(model) -> list:
     rows = []
     for i in range(n):
         rows.append([num(head.scores[i, j]) if head.mask[i, j] else "masked (−∞)" for j in range(n)])
-    table = Table(caption, "query \\ key", key_columns(model.tokens), row_labels(model.tokens, s.query), rows, s.query)
+    table = Table(caption, QUERY_KEY_CORNER, key_columns(model.tokens), row_labels(model.tokens, s.query), rows, s.query)
     return [table]
 
 
@@ -96,7 +105,7 @@ def softmax_tables(model) -> list:
     for i in range(n):
         cells = [num(head.weights[i, j]) if head.mask[i, j] else "0 (masked)" for j in range(n)]
         cells.append(num(head.weights[i].sum()))
-        entropy = f"{summary.entropy[i]:.2f}"
+        entropy = num(summary.entropy[i])
         if summary.uniform[i]:
             entropy += " (uniform)"
         elif summary.one_hot[i]:
@@ -104,7 +113,7 @@ def softmax_tables(model) -> list:
         cells.append(entropy)
         rows.append(cells)
     columns = key_columns(model.tokens) + ["row sum", "entropy (bits)"]
-    table = Table(caption, "query \\ key", columns, row_labels(model.tokens, s.query), rows, s.query)
+    table = Table(caption, QUERY_KEY_CORNER, columns, row_labels(model.tokens, s.query), rows, s.query)
     return [table]
 
 
@@ -112,12 +121,14 @@ def output_tables(model) -> list:
     s = model.settings
     head = model.head
     query = s.query
-    token = model.tokens[query]
+    token = label(query, model.tokens[query])
     weight_rows = []
-    for j, key in enumerate(model.tokens):
+    for j in range(len(model.tokens)):
         weight = float(head.weights[query, j])
-        shown = f"{100 * weight:.1f}%" if head.mask[query, j] else "0% (masked)"
-        weight_rows.append([num(weight), shown])
+        if head.mask[query, j]:
+            weight_rows.append([num(weight), f"{100 * weight:.1f}%"])
+        else:
+            weight_rows.append(["0 (masked)", "0% (masked)"])
     weights = Table(
         f"Weights of the query “{token}”{head_suffix(model)}",
         "key",
@@ -127,9 +138,10 @@ def output_tables(model) -> list:
         None,
     )
     n, d_v = head.output.shape
+    values = matrix_table(f"V{head_suffix(model)}, {n} × {d_v}", model, head.V, [f"v{k}" for k in range(d_v)])
     columns = [f"out{k}" for k in range(d_v)]
     caption = f"output = weights · V{head_suffix(model)}, {n} × {d_v}"
-    tables = [weights, matrix_table(caption, model, head.output, columns)]
+    tables = [weights, values, matrix_table(caption, model, head.output, columns)]
     if s.heads > 1:
         width = model.concat.shape[1]
         columns = [f"h{k // s.d_k + 1}.{k % s.d_k}" for k in range(width)]
@@ -144,3 +156,8 @@ STEP_TABLES = (input_tables, project_tables, scores_tables, softmax_tables, outp
 def step_tables(model) -> list:
     """Return the tables of the step in model.settings.step."""
     return STEP_TABLES[model.settings.step - 1](model)
+
+
+def tables_json(model) -> str:
+    """Return the step's tables as JSON for site/tables.js."""
+    return json.dumps([table._asdict() for table in step_tables(model)], ensure_ascii=False)

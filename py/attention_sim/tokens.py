@@ -51,26 +51,32 @@ def _is_separator(char: str) -> bool:
     )
 
 
+def _draws_nothing(word: list) -> bool:
+    """True for a run of combining marks and format characters only, which has no glyph."""
+    return all(unicodedata.category(char) in ("Mn", "Me", "Cf") for char in word)
+
+
 def tokenize(sentence: str) -> list:
     """Split on whitespace, with each punctuation character as a token of its own.
 
     A word is a maximal run of characters that are neither separators nor
     punctuation (Unicode category P), so emoji with modifiers or joiners and letters
-    with combining marks stay whole. Returns every token; callers cut the list to
+    with combining marks stay whole. A word of marks and format characters alone,
+    which draws nothing, is dropped. Returns every token; callers cut the list to
     MAX_TOKENS.
     """
     tokens = []
     word = []
     for char in sentence:
         if _is_separator(char) or _is_punctuation(char):
-            if word:
+            if word and not _draws_nothing(word):
                 tokens.append("".join(word))
-                word = []
+            word = []
             if _is_punctuation(char):
                 tokens.append(char)
         else:
             word.append(char)
-    if word:
+    if word and not _draws_nothing(word):
         tokens.append("".join(word))
     return tokens
 

@@ -215,16 +215,23 @@ TABLES_JS = """() => Array.from(document.querySelectorAll('#tables table')).map(
     current: row.classList.contains('current'),
   })),
 }))"""
+EXPORT_JS = """() => attentionSim.pyodide.runPython(
+  'import attention_sim.browser as b, attention_sim.export as e\\ne.export_json(b._app.model)')"""
+
+
+def open_tables(page):
+    page.locator("#table-panel > summary").click()
+    page.wait_for_selector("#tables table")
 
 
 def test_tables_follow_the_diagram(ready_page):
     page = ready_page
-    page.locator("#table-panel > summary").click()
+    open_tables(page)
     tables = page.evaluate(TABLES_JS)
     assert [table["caption"].split(",")[0] for table in tables] == ["X"]
     (x_table,) = tables
     assert [row["header"] for row in x_table["rows"]] == [
-        ["TH", "row", "0: The (query)"], ["TH", "row", "1: cat"],
+        ["TH", "row", "0: The (chosen query)"], ["TH", "row", "1: cat"],
         ["TH", "row", "2: sat"], ["TH", "row", "3: down"],
     ]  # fmt: skip
     assert x_table["rows"][1]["cells"] == ["0.30", "0.90", "0.10", "0.60"]
@@ -235,8 +242,7 @@ def test_tables_follow_the_diagram(ready_page):
     (weights,) = page.evaluate(TABLES_JS)
     assert weights["caption"].startswith("weights = softmax(scores)")
     assert [row["current"] for row in weights["rows"]] == [False, False, True, False]
-    state = page.evaluate("attentionSim.pyodide.runPython('import attention_sim.browser as b, attention_sim.export as e\\ne.export_json(b._app.model)')")
-    exported = json.loads(state)["weights"]
+    exported = json.loads(page.evaluate(EXPORT_JS))["weights"]
     for row, numbers in zip(weights["rows"], exported):
         assert row["cells"][:4] == [f"{value:.2f}" for value in numbers]
         assert row["cells"][4] == "1.00"
@@ -244,6 +250,37 @@ def test_tables_follow_the_diagram(ready_page):
     page.get_by_role("checkbox", name="Causal mask").check()
     (weights,) = page.evaluate(TABLES_JS)
     assert weights["rows"][0]["cells"][1:4] == ["0 (masked)"] * 3
+
+    set_range(page, "Step", 5)
+    captions = [table["caption"].split(",")[0] for table in page.evaluate(TABLES_JS)]
+    assert captions == ["Weights of the query “2: sat”", "V", "output = weights · V"]
+
+
+def test_tables_keep_focus_on_change(ready_page):
+    page = ready_page
+    open_tables(page)
+    focused_js = "document.activeElement.className + ' ' + document.activeElement.getAttribute('role')"
+    set_range(page, "Step", 2)
+    page.locator("#tables .table-scroll").nth(1).focus()
+    page.evaluate("document.querySelectorAll('#tables .table-scroll')[1].dataset.marker = 'kept'")
+    page.keyboard.press(".")  # same shapes: the cells change in place
+    assert page.evaluate(focused_js) == "table-scroll region"
+    assert page.evaluate("document.activeElement.dataset.marker") == "kept"
+    assert page.evaluate(TABLES_JS)[1]["rows"][1]["current"] is True
+    page.keyboard.press("]")  # step 3 has one table: it takes the focus
+    assert page.evaluate(focused_js) == "table-scroll region"
+    assert page.evaluate(TABLES_JS)[0]["caption"].startswith("scores = Q·Kᵀ")
+
+
+def test_tables_show_markup_as_text(ready_page):
+    page = ready_page
+    page.locator("#settings-panel").evaluate("(panel) => { panel.open = true; }")
+    page.get_by_role("textbox", name="Sentence").fill('<b>x</b> <img src=x onerror="window.marker=1">')
+    open_tables(page)
+    assert page.locator("#tables b, #tables img, #tables script").count() == 0
+    headers = [row["header"][2] for row in page.evaluate(TABLES_JS)[0]["rows"]]
+    assert headers[:4] == ["0: <b>x< (chosen query)", "1: /", "2: b>", "3: <img"]
+    assert page.evaluate("window.marker") is None
 
 
 def test_shortcuts_change_step_and_query(ready_page):
@@ -263,6 +300,8 @@ def test_shortcuts_change_step_and_query(ready_page):
         page.keyboard.press("]")
     assert page.get_by_role("slider", name="Step").input_value() == "5"
     assert page.locator("#title").text_content() == "Step 5 of 5: Weighted sum"
+    page.keyboard.press("Control+[")
+    assert page.get_by_role("slider", name="Step").input_value() == "5"
 
     page.locator("#settings-panel").evaluate("(panel) => { panel.open = true; }")
     sentence = page.get_by_role("textbox", name="Sentence")
@@ -270,4 +309,27 @@ def test_shortcuts_change_step_and_query(ready_page):
     sentence.press("[")
     assert page.get_by_role("slider", name="Step").input_value() == "5"
     assert sentence.input_value() == "a [b] c.["
+    page.get_by_role("spinbutton", name="Seed").press(",")
+    assert page.get_by_role("slider", name="Query token").input_value() == "1"
     assert page.errors == []
+
+
+def test_shortcut_at_end_keeps_notice(page, server):
+    page.goto(server.url("main.html#step=5&colour=red"))
+    wait_ready(page)
+    notice = page.locator("#notice").text_content()
+    assert "colour" in notice
+    page.locator("h1").click()
+    page.keyboard.press("]")
+    assert page.locator("#notice").text_content() == notice
+
+
+def test_narration_live_region_follows(ready_page):
+    page = ready_page
+    live = page.locator("#narration-live")
+    assert live.get_attribute("aria-live") == "polite"
+    set_range(page, "Step", 3)
+    page.wait_for_function(
+        "document.getElementById('narration-live').textContent === document.getElementById('narration').textContent"
+    )
+    assert "score" in live.text_content()

@@ -25,9 +25,11 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, unquote_plus
 
 import numpy as np
+from playwright.sync_api import Error as PlaywrightError
 
 from attention_sim.model import build
 from attention_sim.settings import Settings
+from attention_sim.tables import step_tables
 from attention_sim.urlstate import parse_state
 from conftest import save_artifact, wait_ready
 
@@ -137,6 +139,12 @@ CHECK_STATE_JS = """() => {
       'import attention_sim.browser as b, attention_sim.export as e\\ne.export_json(b._app.model)'),
     hash: location.hash,
     search: location.search,
+    tables: document.getElementById('table-panel').open
+      ? Array.from(document.querySelectorAll('#tables table')).map((table) => ({
+          caption: table.caption.textContent,
+          rows: Array.from(table.tBodies[0].rows).map((row) => Array.from(row.cells).map((cell) => cell.textContent)),
+        }))
+      : null,
     controls: {
       step: value('step'), query: value('query'), queryMax: document.getElementById('query').max,
       dModel: value('d-model'), dK: value('d-k'), heads: value('heads'), head: value('head'),
@@ -482,8 +490,11 @@ def check_page(page, results: list, actions: list) -> list:
             if not result["noticeVisible"] or action.rejected.lower() not in notice.lower():
                 problems.append(f"no notice about the {action.rejected} after {action.describe()}: {notice!r}")
     # The page writes the URL at most every 250 ms; wait for a deferred write.
-    page.wait_for_function(URL_WRITTEN_JS, timeout=5000)
-    found = page.evaluate(CHECK_STATE_JS)
+    try:
+        page.wait_for_function(URL_WRITTEN_JS, timeout=5000)
+        found = page.evaluate(CHECK_STATE_JS)
+    except PlaywrightError as error:
+        return problems + [f"the page could not be read: {error}"]
     if found["ready"] != "true":
         problems.append(f"data-ready is {found['ready']!r}")
     if found["colours"] < 8:
@@ -504,6 +515,13 @@ def check_page(page, results: list, actions: list) -> list:
         problems.append(f"tokens {state['tokens']!r}, CPython makes {model.tokens!r}")
     elif not np.allclose(np.array(state["weights"]), model.head.weights, rtol=0, atol=1e-12):
         problems.append("weights differ from CPython's")
+    if found["tables"] is not None:
+        expected = [
+            {"caption": table.caption, "rows": [[header] + cells for header, cells in zip(table.row_headers, table.rows)]}
+            for table in step_tables(model)
+        ]
+        if found["tables"] != expected:
+            problems.append("the Tables panel differs from CPython's tables")
     described, _ = parse_state(found["search"], found["hash"])
     if described != settings:
         problems.append(f"the URL {found['search']}{found['hash'][:200]} describes {described}, the page shows {settings}")

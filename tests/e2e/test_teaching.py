@@ -353,6 +353,7 @@ def test_seed_and_new_weights(ready_page):
     seed.dispatch_event("change")
     assert "whole number" in page.locator("#notice").inner_text()
     assert export_state(page)["seed"] == renewed["seed"]
+    assert seed.input_value() == str(renewed["seed"])
 
 
 # Play.

@@ -89,3 +89,23 @@ def test_narration_changes_with_query():
     first = narration.narrate(build(Settings(step=4, query=0)))
     second = narration.narrate(build(Settings(step=4, query=3)))
     assert first != second
+
+
+def test_scores_tie_not_called_highest_and_lowest():
+    model = build(Settings(step=3, sentence="a a a a"))
+    text = narration.narrate(model)
+    assert "for every key it may see" in text
+    assert "highest" not in text
+
+
+def test_scores_unscaled_not_said_to_prevent_saturation():
+    model = build(Settings(step=3, scaled=False))
+    text = narration.narrate(model)
+    assert "does not saturate" not in text
+    assert "without the division by √2" in text
+
+
+def test_vocabulary_notice_cuts_long_token():
+    model = build(replace(preset_settings("pronoun"), sentence="a" * 10_000 + " it"))
+    notice = " ".join(model.notices)
+    assert len(notice) < 300, notice[:100]

@@ -1,13 +1,14 @@
 """Tables, the diagram's text twin: headers, the query's row and the numbers."""
 
 from dataclasses import replace
+import json
 import math
 
 import pytest
 
 from attention_sim.model import build
 from attention_sim.settings import Settings
-from attention_sim.tables import step_tables
+from attention_sim.tables import step_tables, tables_json
 
 # The classic example's X and weights, as in the original MicroSim.
 X = [[0.8, 0.2, 0.5, 0.1], [0.3, 0.9, 0.1, 0.6], [0.1, 0.4, 0.8, 0.3], [0.6, 0.1, 0.3, 0.7]]
@@ -54,7 +55,7 @@ def test_input_table_is_x():
     (table,) = tables_of(1, query=2)
     assert table.columns == ["d0", "d1", "d2", "d3"]
     assert table.rows == [[cell(v) for v in row] for row in X]
-    assert table.row_headers == ["0: The", "1: cat", "2: sat (query)", "3: down"]
+    assert table.row_headers == ["0: The", "1: cat", "2: sat (chosen query)", "3: down"]
     assert table.current_row == 2
 
 
@@ -101,12 +102,13 @@ def test_softmax_table_marks_uniform_rows():
 
 
 def test_output_tables_for_query():
-    weights_table, output_table = tables_of(5, query=1)
+    weights_table, values_table, output_table = tables_of(5, query=1)
     weights = softmax(scores()[1])
     assert weights_table.row_headers == ["0: The", "1: cat", "2: sat", "3: down"]
     assert [row[0] for row in weights_table.rows] == [cell(w) for w in weights]
     assert [row[1] for row in weights_table.rows] == [f"{100 * w:.1f}%" for w in weights]
     V = project(W_V)
+    assert values_table.rows == [[cell(v) for v in row] for row in V]
     expected = [[sum(softmax(scores()[i])[j] * V[j][k] for j in range(4)) for k in range(2)] for i in range(4)]
     assert output_table.rows == [[cell(v) for v in row] for row in expected]
     assert output_table.current_row == 1
@@ -132,6 +134,19 @@ def test_tables_are_rectangular(step):
                 assert "nan" not in text.lower() and "inf" not in text.lower(), text
 
 
-def test_markup_token_kept_as_text():
-    (table,) = tables_of(1, sentence="<b>x</b> y")
-    assert table.row_headers[0].startswith("0: <")
+def test_long_token_cut_in_headers():
+    (table,) = tables_of(4, sentence="a" * 10_000 + " b")
+    assert table.row_headers[0] == "0: " + "a" * 39 + "… (chosen query)"
+    assert table.columns[0] == "0: " + "a" * 39 + "…"
+
+
+def test_output_masked_weights_marked():
+    weights_table = tables_of(5, causal=True, query=1)[0]
+    assert weights_table.rows[2] == ["0 (masked)", "0% (masked)"]
+
+
+def test_tables_json_round_trip():
+    model = build(Settings(step=5, heads=2))
+    decoded = json.loads(tables_json(model))
+    assert [table["caption"] for table in decoded] == [table.caption for table in step_tables(model)]
+    assert decoded[0]["columns"] == ["weight", "percent"]

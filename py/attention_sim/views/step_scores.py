@@ -34,12 +34,16 @@ def layout_scores(model, width: float, height: float) -> Frame:
     row = head.scores[query]
     allowed = np.isfinite(row)
     best = int(np.argmax(np.where(allowed, row, -np.inf)))
+    lowest = float(np.min(np.where(allowed, row, np.inf)))
     scale_text = f", divided by √{d_k} = {np.sqrt(d_k):.2f}" if s.scaled else " (not scaled)"
     mask_text = " Keys after the query are masked (−∞)." if s.causal else ""
+    if format_number(float(row[best])) == format_number(lowest):
+        extremes = f"Every key it may see scores {format_number(lowest)}."
+    else:
+        extremes = f"Its highest score is with {quoted(model.tokens[best])} ({format_number(float(row[best]))})."
     caption = (
         f"Row {quoted(model.tokens[query])}: the dot product of its query with every key"
-        f"{scale_text}. Its highest score is with {quoted(model.tokens[best])} "
-        f"({format_number(float(row[best]))}).{mask_text}"
+        f"{scale_text}. {extremes}{mask_text}"
     )
     bottom = height - caption_height(frame, caption) - 30 - STATS_HEIGHT
     suffix = f" (head {s.head + 1})" if s.heads > 1 else ""
