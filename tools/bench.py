@@ -37,7 +37,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-COMPRESSIBLE = (".html", ".js", ".css", ".json", ".wasm", ".data", ".py", ".svg", ".md")
+# The suffixes that the README's nginx configuration serves with gzip (.bin is
+# application/octet-stream there).
+COMPRESSIBLE = (".html", ".js", ".css", ".json", ".wasm", ".data", ".bin", ".py", ".svg", ".md")
 MARKS = ("downloaded", "runtime-started", "numpy-loaded", "first-frame")
 READY_TIMEOUT_MS = 120_000
 
