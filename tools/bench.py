@@ -64,6 +64,14 @@ LOAD_FIGURES_JS = """() => {
   return { first_paint: first ? first.startTime : null, ready: window.__readyAt, marks };
 }"""
 
+# Resolves true once the service worker is active, which is after it has cached the
+# folder, as it would have by a second visit some time later; false without one.
+WORKER_READY_JS = """() => {
+  if (!('serviceWorker' in navigator)) return false;
+  const timeout = new Promise((resolve) => setTimeout(() => resolve(false), 60000));
+  return Promise.race([navigator.serviceWorker.ready.then(() => true), timeout]);
+}"""
+
 # Dispatches `count` input events on one control; for each, the time the handler
 # (Python + canvas drawing) took and the time until the next animation frame.
 INTERACTION_JS = """async ([selector, values, count]) => {
@@ -188,16 +196,19 @@ class Bench:
         return result
 
     def cold_and_warm(self, runs: int) -> dict:
-        cold, warm = [], []
+        """Load the page in fresh contexts, then again once its service worker is ready."""
+        cold, warm, controlled = [], [], 0
         for _ in range(runs):
             context = self.browser.new_context(viewport={"width": 800, "height": 552})
             page = self.new_page(context)
             cold.append(self.load(page, self.url))
+            page.evaluate(WORKER_READY_JS)
             page.close()
             page = self.new_page(context)
             warm.append(self.load(page, self.url))
+            controlled += page.evaluate("!!(navigator.serviceWorker && navigator.serviceWorker.controller)")
             context.close()
-        return {"cold": cold, "warm": warm}
+        return {"cold": cold, "warm": warm, "warm_from_service_worker": controlled}
 
     def gzip_bytes(self) -> int:
         context = self.browser.new_context()
@@ -282,6 +293,7 @@ def print_report(report: dict) -> None:
     m = report["machine"]
     print(f"machine: {m['cores']} cores, {m['platform']}, Chromium {m['chromium']}")
     print(f"runs: {report['runs']} cold + warm loads in fresh contexts; {report['events']} events per control")
+    print(f"warm loads controlled by the service worker: {report['warm_from_service_worker']} of {report['runs']}")
     for kind in ("cold", "warm"):
         print(f"\n{kind} load (ms since navigation)        min     median  max")
         for name, stats in report[kind].items():
@@ -323,6 +335,7 @@ def main() -> None:
             "events": args.events,
             "cold": {k: summary([run[k] for run in loads["cold"]]) for k in loads["cold"][0]},
             "warm": {k: summary([run[k] for run in loads["warm"]]) for k in loads["warm"][0]},
+            "warm_from_service_worker": loads["warm_from_service_worker"],
             "wire": {
                 "plain_bytes": statistics.median(run["transferred_bytes"] for run in loads["cold"]),
                 "gzip_bytes": bench.gzip_bytes(),

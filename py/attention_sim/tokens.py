@@ -39,7 +39,11 @@ def isolate(text: str) -> str:
 
 
 def _is_punctuation(char: str) -> bool:
-    return unicodedata.category(char).startswith("P")
+    # Math and currency symbols (Sm, Sc) such as < = + $ split words too, so that
+    # "<b>x</b>" and "a+b" read as they are written. Modifier and other symbols (Sk,
+    # So) stay inside words, because emoji and their skin-tone modifiers are among them.
+    category = unicodedata.category(char)
+    return category.startswith("P") or category in ("Sm", "Sc")
 
 
 def _is_separator(char: str) -> bool:
@@ -60,7 +64,7 @@ def tokenize(sentence: str) -> list:
     """Split on whitespace, with each punctuation character as a token of its own.
 
     A word is a maximal run of characters that are neither separators nor
-    punctuation (Unicode category P), so emoji with modifiers or joiners and letters
+    punctuation (Unicode category P, and math and currency symbols), so emoji with modifiers or joiners and letters
     with combining marks stay whole. A word of marks and format characters alone,
     which draws nothing, is dropped. Returns every token; callers cut the list to
     MAX_TOKENS.

@@ -25,6 +25,7 @@ def test_bench_emits_all_fields(tmp_path, app_dir):
         assert set(report[kind]) == LOAD_FIELDS, f"{kind}: {sorted(report[kind])}"
         for name, stats in report[kind].items():
             assert stats["n"] == 1 and stats["median"] is not None, f"{kind} {name} missing"
+    assert report["warm_from_service_worker"] in (0, 1)
     assert report["wire"]["plain_bytes"] > report["wire"]["gzip_bytes"] > 0
     resources = report["resources"]
     assert resources["js_heap_used_bytes"] > 0 and resources["wasm_memory_bytes"] > 0

@@ -21,6 +21,9 @@ from attention_sim.tokens import MAX_TOKENS, positional_encoding, token_embeddin
         ("don't", ["don", "'", "t"]),
         ("...", [".", ".", "."]),
         ("“quoted”", ["“", "quoted", "”"]),
+        ("<b>bold</b>", ["<", "b", ">", "bold", "<", "/", "b", ">"]),
+        ("a+b=$5", ["a", "+", "b", "=", "$", "5"]),
+        ("x² ^ `", ["x²", "^", "`"]),
         ("", []),
         ("   \t\n ", []),
     ],
@@ -50,6 +53,7 @@ def test_tokenize_cjk_and_rtl():
 def test_tokenize_html_stays_literal_text():
     tokens = tokenize('<img src=x onerror="alert(1)">')
     assert "".join(tokens) == '<imgsrc=xonerror="alert(1)">'
+    assert tokens[:2] == ["<", "img"]
     assert "(" in tokens
     assert '"' in tokens
 
