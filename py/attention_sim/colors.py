@@ -70,6 +70,18 @@ SCALE_STEPS = 256
 # heatmap colours all its cells with one numpy operation and two list look-ups.
 SCALE_HEX = tuple(hex_color(viridis_rgb(k / (SCALE_STEPS - 1))) for k in range(SCALE_STEPS))
 SCALE_TEXT = tuple(text_color_on(viridis_rgb(k / (SCALE_STEPS - 1))) for k in range(SCALE_STEPS))
+VEIL = 0.55  # share of white mixed into a veiled cell
+
+
+def veiled_rgb(rgb: tuple) -> tuple:
+    """Return rgb mixed with VEIL parts of white, the colour of a de-emphasised cell."""
+    return tuple(round((1 - VEIL) * channel + VEIL * 255) for channel in rgb)
+
+
+# The same scale veiled, with the text colour chosen for each veiled colour, so that
+# the numbers of de-emphasised rows keep their contrast.
+VEILED_HEX = tuple(hex_color(veiled_rgb(viridis_rgb(k / (SCALE_STEPS - 1)))) for k in range(SCALE_STEPS))
+VEILED_TEXT = tuple(text_color_on(veiled_rgb(viridis_rgb(k / (SCALE_STEPS - 1)))) for k in range(SCALE_STEPS))
 
 
 def scale_indices(values, low: float, high: float):

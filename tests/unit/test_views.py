@@ -213,12 +213,22 @@ def test_matrix_view_inside_canvas(heads, width, tokens):
 
 
 def test_matrix_view_veils_other_rows():
-    from attention_sim.views.heatmap import DIMMED
+    from attention_sim.colors import SCALE_HEX, VEILED_HEX, contrast_ratio, hex_to_rgb
     from attention_sim.views.matrix import layout_matrix
 
-    frame = layout_matrix(build(Settings(query=1)), 800, 300)
-    veils = [c for c in frame.commands if c[0] == "rect" and c[5] == DIMMED]
-    assert len(veils) == 3, "every row but the query's"
+    frame = layout_matrix(build(Settings(query=1, causal=True)), 800, 300)
+    (cells,) = [c for c in frame.commands if c[0] == "cells"]
+    rows, cols, fills, texts, text_colors = cells[5], cells[6], cells[7], cells[10], cells[11]
+    for i in range(rows):
+        row_fills = fills[i * cols : (i + 1) * cols]
+        visible = row_fills[: i + 1]  # the causal mask hides the rest
+        if i == 1:
+            assert all(fill in SCALE_HEX for fill in visible), "the query's row is not veiled"
+        else:
+            assert all(fill in VEILED_HEX for fill in visible), f"row {i} is not veiled"
+    for fill, color, text in zip(fills, text_colors, texts):
+        ratio = contrast_ratio(hex_to_rgb(fill), hex_to_rgb(color))
+        assert ratio >= 4.5, f"{text!r}: {color} on {fill} is {ratio:.2f}:1"
 
 
 def test_softmax_marks_uniform_and_entropy():

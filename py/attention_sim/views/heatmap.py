@@ -6,7 +6,17 @@ import math
 
 import numpy as np
 
-from ..colors import SCALE_HEX, SCALE_TEXT, hex_color, scale_indices, viridis_rgb
+from ..colors import (
+    SCALE_HEX,
+    SCALE_TEXT,
+    VEILED_HEX,
+    VEILED_TEXT,
+    hex_color,
+    hex_to_rgb,
+    scale_indices,
+    veiled_rgb,
+    viridis_rgb,
+)
 from .common import fit_text, text_width
 from .frame import FONT_SIZE, INK, MUTED, OUTLINE, Frame, format_number
 
@@ -16,7 +26,7 @@ MIN_TEXT_CELL_WIDTH = 26  # narrower cells show colour only; hover shows the val
 MIN_TEXT_CELL_HEIGHT = 12
 MASKED_FILL = "#d0d7de"
 MASKED_LINES = "#8c959f"
-DIMMED = "rgba(255,255,255,0.55)"  # veil over rows other than the query's
+VEILED_MASKED_FILL = hex_color(veiled_rgb(hex_to_rgb(MASKED_FILL)))
 
 
 def fit_cell(width: float, height: float, rows: int, cols: int, label_width: float, label_height: float) -> tuple:
@@ -117,25 +127,26 @@ def draw_heatmap(
     # All cells at once: colour indices by numpy, then look-ups, in row-major order.
     values = np.asarray(matrix, dtype=np.float64)  # (rows, cols)
     indices = scale_indices(values, low, high).ravel().tolist()
-    fills = [SCALE_HEX[k] for k in indices]
+    # With dim_others, rows other than highlight_row take the veiled scale: lighter
+    # colours with their own text colours, so their numbers stay readable.
+    veiled = [False] * (rows * cols)
+    if dim_others and highlight_row is not None:
+        veiled = [i != highlight_row for i in range(rows) for _ in range(cols)]
+    fills = [VEILED_HEX[k] if dim else SCALE_HEX[k] for k, dim in zip(indices, veiled)]
     hatched = []
     if masked is not None:
         hatched = np.flatnonzero(np.asarray(masked, dtype=bool)).tolist()
         for k in hatched:
-            fills[k] = MASKED_FILL
+            fills[k] = VEILED_MASKED_FILL if veiled[k] else MASKED_FILL
     texts = colors = None
     if show_text:
         texts = [format_number(v) for v in values.ravel().tolist()]
-        colors = [SCALE_TEXT[k] for k in indices]
+        colors = [VEILED_TEXT[k] if dim else SCALE_TEXT[k] for k, dim in zip(indices, veiled)]
         for k in hatched:
             texts[k] = masked_text
             colors[k] = INK
     frame.cells(left, top, cell_w, cell_h, rows, cols, fills, hatched, MASKED_LINES, texts, colors, text_size)
     frame.grid_regions(left, top, cell_w, cell_h, row_index, cols, matrix=name, **extra)
-    if dim_others and highlight_row is not None:
-        for i in range(rows):
-            if i != highlight_row:
-                frame.rect(left, top + i * cell_h, cols * cell_w, cell_h, DIMMED)
     frame.stroke(left, top, cols * cell_w, rows * cell_h, MASKED_LINES, 1)
     if highlight_row is not None and 0 <= highlight_row < rows:
         frame.stroke(left - 1, top + highlight_row * cell_h - 1, cols * cell_w + 2, cell_h + 2, OUTLINE, 2.5)
