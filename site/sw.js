@@ -6,7 +6,7 @@
 // the browser installs the new worker, and its activation deletes older caches.
 //
 // Strategies, so that an edited file is never hidden behind the cache:
-// - vendor/pyodide/ (the runtime, 27 MB, fixed by the lockfile): cache first;
+// - vendor/pyodide/ (the runtime, 33 MB, fixed by the lockfile): cache first;
 // - everything else (page, scripts, Python sources): network first, falling back
 //   to the cache only when the network fails.
 

@@ -59,6 +59,7 @@ SHORTCUTS = {"]": ("step", 1), "[": ("step", -1), ".": ("query", 1), ",": ("quer
 # The live region reads the narration out once the input pauses this long, so that
 # typing a sentence or dragging a slider does not queue one announcement per event.
 NARRATION_DELAY_MS = 700
+NARRATION_CLEAR_MS = 10_000  # then empty the live region, after it has been read
 # Controls named by a lesson link's data-focus, by element id.
 FOCUS_TARGETS = {"play": "play", "temperature": "temperature", "scaled": "scaled", "causal": "causal"}
 
@@ -176,6 +177,7 @@ class CanvasView:
 
     def on_blur(self, event) -> None:
         self.focused = False
+        self.app.tip.status.textContent = ""  # no stale cell text for a later read
         if self.app.tip.owner is self:
             self.app.tip.hide()
 
@@ -285,6 +287,8 @@ class App:
         self.tables_key = None  # settings of the tables on view
         self.narration_timer = None  # pending write of the narration's live region
         self.narration_proxy = None
+        self.narration_clear_timer = None  # pending emptying of the live region
+        self.narration_clear_proxy = None
         self.timer = None
         self.main_view = CanvasView(self, self.canvas, self.stage, layout)
         self.matrix_view = CanvasView(self, self.el["matrix-canvas"], self.el["matrix-stage"], layout_matrix)
@@ -640,8 +644,22 @@ class App:
         self.narration_timer = js.setTimeout(self.narration_proxy, NARRATION_DELAY_MS)
 
     def on_narration_timer(self, *args) -> None:
+        """Announce the narration, and empty the live region once it has been read.
+
+        Emptying it keeps a reader who goes through the page line by line from
+        hearing the narration twice, once here and once in the visible paragraph.
+        """
         self.narration_timer = None
         self.put("narration-live", "textContent", self.narration())
+        if self.narration_clear_timer is not None:
+            js.clearTimeout(self.narration_clear_timer)
+        if self.narration_clear_proxy is None:
+            self.narration_clear_proxy = create_proxy(self.on_narration_clear)
+        self.narration_clear_timer = js.setTimeout(self.narration_clear_proxy, NARRATION_CLEAR_MS)
+
+    def on_narration_clear(self, *args) -> None:
+        self.narration_clear_timer = None
+        self.put("narration-live", "textContent", "")
 
     def weights_text(self) -> str:
         s = self.settings
@@ -718,6 +736,7 @@ class App:
         """Rebuild the Python panel: each block's line numbers and highlighted source."""
         document = self.document
         container = self.el["code"]
+        focused = self.focused_listing(container)
         container.textContent = ""
         for block in code_blocks(self.settings):
             figure = document.createElement("figure")
@@ -751,6 +770,16 @@ class App:
                 # Two lines of context above the first highlighted line (18 px each).
                 listing.scrollTop = max(0, float(first_mark.offsetTop) - 40)
         self.code_key = code_key(self.settings)
+        listings = container.querySelectorAll(".listing")
+        if focused is not None and listings.length:
+            # Keep the keyboard focus where it was, on the listing in its place.
+            listings.item(min(focused, listings.length - 1)).focus()
+
+    def focused_listing(self, container):
+        """Return the index of the code listing that has the focus, or None."""
+        listings = container.querySelectorAll(".listing")
+        index = int(js.Array.prototype.indexOf.call(listings, self.document.activeElement))
+        return index if index >= 0 else None
 
 
     def render_tables(self) -> None:

@@ -25,10 +25,9 @@ def matrix_to_list(matrix: np.ndarray) -> list:
 def export_state(model) -> dict:
     """Return the state as a dict of plain JSON values.
 
-    W_Q, W_K, W_V, Q, K, V, scores, weights and output are those of the head on view,
-    so that Q = X·W_Q holds at the top level and code written for one head keeps
-    working. `per_head` has every head on a leading axis; the heads' W_Q blocks side
-    by side make the full (d_model, heads · d_k) matrix.
+    Q, K, V, scores, weights and output are those of the head on view, so that code
+    written for one head keeps working; `per_head` has every head on a leading axis,
+    W_Q, W_K and W_V included (each head's columns).
     """
     s = model.settings
     head = model.head
@@ -38,7 +37,7 @@ def export_state(model) -> dict:
     }
     per_head["entropy"] = [entropy_rows(result.weights).tolist() for result in model.heads]
     for name in ("W_Q", "W_K", "W_V"):
-        blocks = split_heads(getattr(model, name), s.heads)  # heads × (d_model, d_k)
+        blocks = split_heads(getattr(model, name), s.heads)
         per_head[name] = [matrix_to_list(block) for block in blocks]
     return {
         "format_version": FORMAT_VERSION,
@@ -63,9 +62,9 @@ def export_state(model) -> dict:
         "embeddings": matrix_to_list(model.embeddings),
         "positional": matrix_to_list(model.positional),
         "X": matrix_to_list(model.X),
-        "W_Q": per_head["W_Q"][s.head],
-        "W_K": per_head["W_K"][s.head],
-        "W_V": per_head["W_V"][s.head],
+        "W_Q": matrix_to_list(model.W_Q),
+        "W_K": matrix_to_list(model.W_K),
+        "W_V": matrix_to_list(model.W_V),
         "Q": matrix_to_list(head.Q),
         "K": matrix_to_list(head.K),
         "V": matrix_to_list(head.V),

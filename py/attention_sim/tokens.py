@@ -60,24 +60,40 @@ def _draws_nothing(word: list) -> bool:
     return all(unicodedata.category(char) in ("Mn", "Me", "Cf") for char in word)
 
 
+def _extends_previous(char: str) -> bool:
+    """True for a character that belongs to the one before it, never alone.
+
+    Combining marks (such as U+0338 in a decomposed "≠"), variation selectors, the
+    keycap U+20E3 (all category M) and the zero-width joiner.
+    """
+    return unicodedata.category(char).startswith("M") or char == "\u200d"
+
+
 def tokenize(sentence: str) -> list:
     """Split on whitespace, with each punctuation character as a token of its own.
 
     A word is a maximal run of characters that are neither separators nor
-    punctuation (Unicode category P, and math and currency symbols), so emoji with modifiers or joiners and letters
-    with combining marks stay whole. A word of marks and format characters alone,
-    which draws nothing, is dropped. Returns every token; callers cut the list to
-    MAX_TOKENS.
+    punctuation (Unicode category P, and math and currency symbols), so emoji with
+    modifiers or joiners and letters with combining marks stay whole. Marks and
+    joiners right after a punctuation character stay with it, as in "↔️" or "#️⃣".
+    A word of marks and format characters alone, which draws nothing, is dropped.
+    Returns every token; callers cut the list to MAX_TOKENS.
     """
     tokens = []
     word = []
+    after_punctuation = False  # the last token is a punctuation character and its marks
     for char in sentence:
+        if after_punctuation and _extends_previous(char):
+            tokens[-1] += char
+            continue
+        after_punctuation = False
         if _is_separator(char) or _is_punctuation(char):
             if word and not _draws_nothing(word):
                 tokens.append("".join(word))
             word = []
             if _is_punctuation(char):
                 tokens.append(char)
+                after_punctuation = True
         else:
             word.append(char)
     if word and not _draws_nothing(word):

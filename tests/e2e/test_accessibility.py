@@ -333,3 +333,22 @@ def test_narration_live_region_follows(ready_page):
         "document.getElementById('narration-live').textContent === document.getElementById('narration').textContent"
     )
     assert "score" in live.text_content()
+
+
+def test_code_panel_keeps_focus_on_step(ready_page):
+    page = ready_page
+    page.locator("#code-panel > summary").click()
+    page.wait_for_selector("#code .listing")
+    page.locator("#code .listing").first.focus()
+    page.keyboard.press("]")
+    assert page.get_by_role("slider", name="Step").input_value() == "2"
+    assert page.evaluate("document.activeElement.classList.contains('listing')") is True
+
+
+def test_cell_status_cleared_on_blur(ready_page):
+    page = ready_page
+    page.locator("#canvas").focus()
+    page.keyboard.press("ArrowRight")
+    assert page.locator("#cell-status").text_content() != ""
+    page.keyboard.press("Tab")
+    assert page.locator("#cell-status").text_content() == ""

@@ -443,7 +443,7 @@ def state_problems(state: dict) -> list:
     d_model, d_k, heads = state["d_model"], state["d_k"], state["heads"]
     matrix(state, "X", n, d_model, problems)
     for name in ("W_Q", "W_K", "W_V"):
-        matrix(state, name, d_model, d_k, problems)
+        matrix(state, name, d_model, heads * d_k, problems)
     V = matrix(state, "V", n, d_k, problems)
     scores = matrix(state, "scores", n, n, problems, allow_none=True)
     weights = matrix(state, "weights", n, n, problems)

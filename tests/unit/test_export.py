@@ -26,9 +26,8 @@ def test_format_1_fields_keep_meaning():
     np.testing.assert_array_equal(np.array(state["Q"]), head.Q)
     assert state["scores"][0][1] is None, "masked score is null"
     assert state["weights"][0][1] == 0.0
-    assert np.array(state["W_Q"]).shape == (4, 2)
-    np.testing.assert_array_equal(np.array(state["W_Q"]), model.W_Q[:, 2:4])
-    X, W_Q = np.array(state["X"]), np.array(state["W_Q"])
+    assert np.array(state["W_Q"]).shape == (4, 6)
+    X, W_Q = np.array(state["X"]), np.array(state["per_head"]["W_Q"][state["head"]])
     np.testing.assert_allclose(X @ W_Q, np.array(state["Q"]), rtol=0, atol=1e-12)
 
 

@@ -53,7 +53,7 @@ def test_arrows_cross_to_neighbouring_matrix():
 
 def test_every_cell_reachable_in_real_frame():
     frame = layout(build(Settings(step=4)), 640, 420)
-    weights = [r for r in frame.regions if r.get("matrix") == "weights"]
+    weights = [r for r in frame.regions if r.get("matrix") == "weights" and r["kind"] == "cell"]
     current = find(frame.regions, region_key(weights[0]))
     seen = {region_key(current)}
     for _ in range(3):
@@ -70,3 +70,18 @@ def test_query_of_token_and_rows():
     assert query_of({"kind": "cell", "matrix": "scores", "row": 3, "col": 0}) == 3
     assert query_of({"kind": "query-row", "matrix": "scores", "row": 3}) is None
     assert query_of(None) is None
+
+
+def test_arrows_leave_token_chips_for_x():
+    # The token chips above X and X's row labels are both "token" regions of the same
+    # rows; the cursor must not be found back on a chip after moving to a label.
+    frame = layout(build(Settings(step=1)), 640, 420)
+    current = find(frame.regions, ("token", "tokens", None, 0, None))
+    keys = []
+    for key in ("ArrowDown", "ArrowDown", "ArrowRight", "ArrowDown"):
+        current = find(frame.regions, region_key(move(frame.regions, current, key)))
+        keys.append(region_key(current))
+    assert keys[0] == ("token", "X", None, 0, None)
+    assert keys[1] == ("token", "X", None, 1, None)
+    assert keys[2] == ("cell", "X", None, 1, 0)
+    assert keys[3] == ("cell", "X", None, 2, 0)

@@ -162,3 +162,10 @@ def test_tokenize_drops_words_without_glyph():
     assert tokenize("a \u034f b \u00ad\ufe0f c \U000e0041") == ["a", "b", "c"]
     assert tokenize("e\u0301 \u034f") == ["e\u0301"]
     assert tokenize("\u034f\u00ad") == []
+
+
+def test_marks_stay_with_punctuation():
+    assert tokenize("a =\u0338 b") == ["a", "=\u0338", "b"]
+    assert tokenize("x<\u20d2y") == ["x", "<\u20d2", "y"]
+    assert tokenize("go ↔\ufe0f now") == ["go", "↔\ufe0f", "now"]
+    assert tokenize("#\ufe0f\u20e3 1") == ["#\ufe0f\u20e3", "1"]

@@ -122,7 +122,9 @@ def draw_heatmap(
             text = fit_text(row_labels[i], label_width - 6, label_size)
             if cell_h >= 7:
                 frame.text(left - 4, cy + cell_h / 2, text, INK if bold else MUTED, label_size, "right", bold, max_width=label_width - 6)
-            frame.region(x, cy, label_width - 2, cell_h, kind="token", row=row_index[i])
+            # The matrix (and head) in the key keep this label apart from the other
+            # token regions of the frame, which the keyboard cursor finds by key.
+            frame.region(x, cy, label_width - 2, cell_h, kind="token", matrix=name, row=row_index[i], **extra)
 
     # All cells at once: colour indices by numpy, then look-ups, in row-major order.
     values = np.asarray(matrix, dtype=np.float64)  # (rows, cols)

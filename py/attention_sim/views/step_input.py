@@ -38,7 +38,7 @@ def draw_tokens(frame: Frame, tokens: list, query: int, y: float) -> float:
         frame.text(x + box_w / 2, top + TOKEN_ROW_HEIGHT / 2, text, text_color_on(hex_to_rgb(color)), 12, "center", i == query, box_w - 4)
         if i == query:
             frame.stroke(x - 1.5, top - 1.5, box_w + 3, TOKEN_ROW_HEIGHT + 3, OUTLINE, 2.5)
-        frame.region(x, top, box_w, TOKEN_ROW_HEIGHT, kind="token", row=i)
+        frame.region(x, top, box_w, TOKEN_ROW_HEIGHT, kind="token", matrix="tokens", row=i)
     return rows * TOKEN_ROW_HEIGHT + (rows - 1) * TOKEN_GAP
 
 

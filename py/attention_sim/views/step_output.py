@@ -74,7 +74,7 @@ def layout_output(model, width: float, height: float) -> Frame:
         if row_h >= 9:
             label = fit_text(model.tokens[i], label_width - 6, size)
             frame.text(MARGIN + label_width - 4, y + row_h / 2, label, INK, size, "right", i == query, label_width - 6)
-        frame.region(MARGIN, y, label_width - 2, row_h, kind="token", row=i)
+        frame.region(MARGIN, y, label_width - 2, row_h, kind="token", matrix="bars", row=i)
         w = float(weights[i])
         if head.mask[query, i]:
             frame.rect(MARGIN + label_width, y + 1, max(0.0, bar_area * w), row_h - 2, color)

@@ -72,8 +72,10 @@ def layout_softmax(model, width: float, height: float) -> Frame:
     tag_x = entropy_x + entropy_width
     label_top = top + LABEL_SIZE + 6
     header_y = top + LABEL_SIZE / 2 + 1
-    frame.text(sum_x + sum_width / 2, header_y, "row Σ", MUTED, LABEL_SIZE, "center", max_width=sum_width)
-    frame.text(entropy_x + entropy_width / 2, header_y, "H bits", MUTED, LABEL_SIZE, "center", max_width=entropy_width)
+    # Narrow columns get short headers, which fit without being squeezed together.
+    sum_header, entropy_header = ("row Σ", "H bits") if wide else ("Σ", "H")
+    frame.text(sum_x + sum_width / 2, header_y, sum_header, MUTED, LABEL_SIZE, "center", max_width=sum_width - 2)
+    frame.text(entropy_x + entropy_width / 2, header_y, entropy_header, MUTED, LABEL_SIZE, "center", max_width=entropy_width - 2)
     size = min(11 if wide else 10, int(cell_h * 0.8))
     for i in range(n):
         y = label_top + i * cell_h
