@@ -95,5 +95,7 @@ def scale_indices(values, low: float, high: float):
     finite = np.isfinite(values)
     with np.errstate(invalid="ignore", over="ignore"):
         t = np.where(finite, (values - low) / span, 0.0)
-    t = np.clip(np.nan_to_num(t), 0.0, 1.0)
+    if not np.isfinite(t).all():  # a span or value too large for float64
+        t = np.nan_to_num(t)
+    t = np.clip(t, 0.0, 1.0)
     return np.rint(t * (SCALE_STEPS - 1)).astype(np.int64)

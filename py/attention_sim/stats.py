@@ -51,8 +51,30 @@ def summarize_rows(weights: np.ndarray, mask: np.ndarray) -> RowSummary:
     return RowSummary(entropy, max_entropy, uniform, one_hot)
 
 
+# The last few results of scaling_effect, keyed by the identity of the model's
+# read-only arrays: the scores and softmax steps and their narrations all ask for the
+# same head's effect, which costs two softmaxes each time.
+_EFFECTS = []  # [(raw_scores, mask, d_k, temperature, effect)], newest last
+_EFFECTS_KEPT = 8
+
+
 def scaling_effect(raw_scores: np.ndarray, mask: np.ndarray, d_k: int, temperature: float) -> ScalingEffect:
     """Compare the scores and weights with and without the division by √d_k."""
+    cacheable = not raw_scores.flags.writeable and not np.asarray(mask).flags.writeable
+    if cacheable:
+        for scores_seen, mask_seen, d_k_seen, temperature_seen, effect in _EFFECTS:
+            same = scores_seen is raw_scores and mask_seen is mask
+            if same and (d_k_seen, temperature_seen) == (d_k, temperature):
+                return effect
+    effect = _scaling_effect(raw_scores, mask, d_k, temperature)
+    if cacheable:
+        # The entry keeps the arrays alive, so their identity cannot be reused.
+        _EFFECTS.append((raw_scores, mask, d_k, temperature, effect))
+        del _EFFECTS[:-_EFFECTS_KEPT]
+    return effect
+
+
+def _scaling_effect(raw_scores: np.ndarray, mask: np.ndarray, d_k: int, temperature: float) -> ScalingEffect:
     mask = np.asarray(mask, dtype=bool)
     divisor = float(np.sqrt(d_k))
     with np.errstate(over="ignore", invalid="ignore"):

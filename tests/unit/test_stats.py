@@ -57,3 +57,16 @@ def test_scaling_spread_ignores_masked_scores():
     mask = causal_mask(4)
     effect = scaling_effect(raw, mask, 4, 1.0)
     assert math.isclose(effect.spread_unscaled, float(raw[mask].std()), rel_tol=1e-12)
+
+
+def test_scaling_effect_reused_for_model_arrays():
+    from attention_sim.model import build
+    from attention_sim.settings import Settings
+
+    head = build(Settings(causal=True)).head
+    first = scaling_effect(head.raw_scores, head.mask, 2, 1.0)
+    assert scaling_effect(head.raw_scores, head.mask, 2, 1.0) is first
+    assert scaling_effect(head.raw_scores, head.mask, 2, 2.0) is not first
+    copy = np.array(head.raw_scores)  # writeable: computed afresh, never cached
+    assert scaling_effect(copy, head.mask, 2, 1.0) is not first
+    assert scaling_effect(copy, head.mask, 2, 1.0) == first

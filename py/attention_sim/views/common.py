@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from ..tokens import isolate
 from .frame import CAPTION_SIZE, INK, Frame
@@ -13,6 +14,7 @@ CHAR_WIDTH = 0.56  # average glyph width of the sans-serif font, in font sizes (
 WIDE_CHAR_WIDTH = 1.0  # CJK and emoji glyphs are about one font size wide (estimate)
 
 
+@lru_cache(maxsize=4096)
 def char_width(char: str) -> float:
     """Return an estimate of a character's drawn width, in font sizes."""
     if unicodedata.combining(char) or unicodedata.category(char) == "Cf":

@@ -161,12 +161,15 @@ def heatmap_size(rows: int, cols: int, cell_w: float, cell_h: float, label_width
     return label_width + cols * cell_w, label_height + rows * cell_h
 
 
+LEGEND_STEPS = 24
+LEGEND_COLORS = tuple(hex_color(viridis_rgb((k + 0.5) / LEGEND_STEPS)) for k in range(LEGEND_STEPS))
+
+
 def draw_legend(frame: Frame, x: float, y: float, width: float, low: float, high: float, title: str) -> None:
     """Draw a horizontal colour bar from low to high, width pixels wide, 10 high."""
-    steps = 24
-    step_w = width / steps
-    for k in range(steps):
-        frame.rect(x + k * step_w, y, step_w + 0.5, 10, hex_color(viridis_rgb((k + 0.5) / steps)))
+    step_w = width / LEGEND_STEPS
+    for k, color in enumerate(LEGEND_COLORS):
+        frame.rect(x + k * step_w, y, step_w + 0.5, 10, color)
     frame.stroke(x, y, width, 10, MASKED_LINES, 1)
     frame.text(x, y + 19, format_number(low), MUTED, 10, "left", max_width=width / 2)
     frame.text(x + width, y + 19, format_number(high), MUTED, 10, "right", max_width=width / 2)
