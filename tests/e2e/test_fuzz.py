@@ -567,7 +567,11 @@ def open_fuzzed(page, server, r: random.Random, load: int) -> tuple:
     search, search_bad = url_state(r, "search")
     fragment, fragment_bad = url_state(r, "fragment")
     # The "fuzz" key makes every load a new document, even when the fragment repeats.
-    url = server.url() + f"?fuzz={load}" + (f"&{search}" if search else "") + (f"#{fragment}" if fragment else "")
+    url = server.url() + f"?fuzz={load}"
+    if search:
+        url += f"&{search}"
+    if fragment:
+        url += f"#{fragment}"
     page.goto(url)
     wait_ready(page)
     action = Action("load", "", url[len(server.url()) :], rejected="Ignored" if search_bad or fragment_bad else "")

@@ -131,7 +131,8 @@ def test_tables_are_rectangular(step):
             assert len(row) == len(table.columns), table.caption
         for row in table.rows:
             for text in row:
-                assert "nan" not in text.lower() and "inf" not in text.lower(), text
+                assert "nan" not in text.lower(), text
+                assert "inf" not in text.lower(), text
 
 
 def test_long_token_cut_in_headers():
