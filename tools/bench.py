@@ -64,8 +64,8 @@ LOAD_FIGURES_JS = """() => {
   return { first_paint: first ? first.startTime : null, ready: window.__readyAt, marks };
 }"""
 
-# Resolves true once the service worker is active, which is after it has cached the
-# folder, as it would have by a second visit some time later; false without one.
+# Resolves true once the service worker is active, which happens after it has cached
+# the folder, as by a second visit some time later. Resolves false without a worker.
 WORKER_READY_JS = """() => {
   if (!('serviceWorker' in navigator)) return false;
   const timeout = new Promise((resolve) => setTimeout(() => resolve(false), 60000));

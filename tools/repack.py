@@ -142,9 +142,9 @@ LZ4_LOAD = re.compile(
 )
 CREATE_PATH = re.compile(r'Module\["FS_createPath"\]\(("(?:[^"\\]|\\.)*"),("(?:[^"\\]|\\.)*"),true,true\);')
 # Creates every file of the package from the uncompressed buffer. The preload
-# plugins (Pyodide's compiles .so files into Module.preloadedWasm) run as they did
-# under Module.LZ4.loadPackage(..., true); canOwn lets each file keep its slice of
-# the buffer instead of a copy.
+# plugins run as they did under Module.LZ4.loadPackage(..., true), so Pyodide's
+# plugin still compiles each .so file into Module.preloadedWasm. canOwn lets each
+# file keep its slice of the buffer instead of a copy.
 DIRECT_LOAD = (
     'metadata["files"].forEach(function(file){Module["FS_createPreloadedFile"](file["filename"],'
     'null,byteArray.subarray(file["start"],file["end"]),true,true,null,null,false,true)});'

@@ -70,6 +70,24 @@ def ignored_notice(ignored: list) -> list:
     return ["Ignored in the link, using defaults: " + "; ".join(ignored) + "."]
 
 
+class Delay:
+    """A Python callback run by setTimeout; starting it again cancels the pending run."""
+
+    def __init__(self, callback):
+        self.callback = callback
+        self.proxy = create_proxy(self.run)  # kept alive for the page's lifetime
+        self.handle = None
+
+    def start(self, milliseconds: float) -> None:
+        if self.handle is not None:
+            js.clearTimeout(self.handle)
+        self.handle = js.setTimeout(self.proxy, milliseconds)
+
+    def run(self, *args) -> None:
+        self.handle = None
+        self.callback()
+
+
 class CanvasView:
     """One canvas, its last frame's regions, and the cell under the pointer or cursor."""
 
@@ -285,10 +303,8 @@ class App:
         self.fragment = None
         self.code_key = None
         self.tables_key = None  # settings of the tables on view
-        self.narration_timer = None  # pending write of the narration's live region
-        self.narration_proxy = None
-        self.narration_clear_timer = None  # pending emptying of the live region
-        self.narration_clear_proxy = None
+        self.narration_delay = Delay(self.on_narration_timer)  # writes the live region
+        self.narration_clear_delay = Delay(self.on_narration_clear)  # empties it
         self.timer = None
         self.main_view = CanvasView(self, self.canvas, self.stage, layout)
         self.matrix_view = CanvasView(self, self.el["matrix-canvas"], self.el["matrix-stage"], layout_matrix)
@@ -637,28 +653,18 @@ class App:
 
     def announce_narration(self) -> None:
         """Write the narration into its live region once the input pauses."""
-        if self.narration_timer is not None:
-            js.clearTimeout(self.narration_timer)
-        if self.narration_proxy is None:
-            self.narration_proxy = create_proxy(self.on_narration_timer)
-        self.narration_timer = js.setTimeout(self.narration_proxy, NARRATION_DELAY_MS)
+        self.narration_delay.start(NARRATION_DELAY_MS)
 
-    def on_narration_timer(self, *args) -> None:
+    def on_narration_timer(self) -> None:
         """Announce the narration, and empty the live region once it has been read.
 
         Emptying it keeps a reader who goes through the page line by line from
         hearing the narration twice, once here and once in the visible paragraph.
         """
-        self.narration_timer = None
         self.put("narration-live", "textContent", self.narration())
-        if self.narration_clear_timer is not None:
-            js.clearTimeout(self.narration_clear_timer)
-        if self.narration_clear_proxy is None:
-            self.narration_clear_proxy = create_proxy(self.on_narration_clear)
-        self.narration_clear_timer = js.setTimeout(self.narration_clear_proxy, NARRATION_CLEAR_MS)
+        self.narration_clear_delay.start(NARRATION_CLEAR_MS)
 
-    def on_narration_clear(self, *args) -> None:
-        self.narration_clear_timer = None
+    def on_narration_clear(self) -> None:
         self.put("narration-live", "textContent", "")
 
     def weights_text(self) -> str:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from typing import NamedTuple, Optional
 
+from .narration import num
 from .stats import summarize_rows
-from .views.frame import format_number
 
 QUERY_MARK = " (chosen query)"
 MAX_LABEL_CHARS = 40  # a longer token is cut in headers, as the diagram cuts it
@@ -27,11 +27,6 @@ class Table(NamedTuple):
     row_headers: list
     rows: list  # one list of cell texts per row
     current_row: Optional[int]  # the query's row, or None
-
-
-def num(value: float) -> str:
-    """Format a number with 2 decimals, as the diagram's cells show it."""
-    return format_number(float(value), 2)
 
 
 def label(index: int, token: str) -> str:

@@ -154,6 +154,19 @@ def canvas_png(page) -> bytes:
     return page.locator("#canvas").screenshot()
 
 
+def settings_of(state: dict):
+    """Return the Settings that an exported state (attention-state.json) was made with."""
+    from attention_sim.settings import Settings
+
+    return Settings(
+        preset=state["preset"], sentence=state["sentence"], step=state["step"],
+        query=state["query"], d_model=state["d_model"], d_k=state["d_k"],
+        heads=state["heads"], head=state["head"], scaled=state["scaled"],
+        causal=state["causal"], temperature=state["temperature"],
+        positional=state["positional_encoding"], seed=state["seed"],
+    )  # fmt: skip
+
+
 def save_artifact(name: str, data: bytes) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / name

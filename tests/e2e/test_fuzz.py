@@ -28,10 +28,9 @@ import numpy as np
 from playwright.sync_api import Error as PlaywrightError
 
 from attention_sim.model import build
-from attention_sim.settings import Settings
 from attention_sim.tables import step_tables
 from attention_sim.urlstate import parse_state
-from conftest import save_artifact, wait_ready
+from conftest import save_artifact, settings_of, wait_ready
 
 SEED = int(os.environ.get("FUZZ_SEED", "6061"))
 SEQUENCES = int(os.environ.get("FUZZ_SEQUENCES", "500"))
@@ -395,16 +394,6 @@ def random_action(r: random.Random) -> Action:
         return Action("toggle", r.choice(PANELS))
     fragment, bad = url_state(r, "fragment")
     return Action("hash", "", fragment, rejected="Ignored" if bad else "")
-
-
-def settings_of(state: dict) -> Settings:
-    return Settings(
-        preset=state["preset"], sentence=state["sentence"], step=state["step"],
-        query=state["query"], d_model=state["d_model"], d_k=state["d_k"],
-        heads=state["heads"], head=state["head"], scaled=state["scaled"],
-        causal=state["causal"], temperature=state["temperature"],
-        positional=state["positional_encoding"], seed=state["seed"],
-    )  # fmt: skip
 
 
 def matrix(state: dict, name: str, rows: int, cols: int, problems: list, allow_none=False) -> np.ndarray:

@@ -1,9 +1,9 @@
 """The built page runs on the repacked runtime, and numpy's public parts still work there.
 
 tools/repack.py leaves test suites, build tools and network servers out of the
-runtime's data packages. Every other end-to-end test already runs on that folder;
-this one also imports and uses the numpy subpackages and standard modules that a
-reader editing the Python might reach for, and checks that a dropped one is gone.
+runtime's data packages. Every other end-to-end test already runs on that folder.
+This one also uses the numpy subpackages and standard modules that a reader editing
+the Python might reach for, and checks that a dropped subpackage is gone.
 
 NOTE: numpy.fft imports but np.fft.fft fails in Chromium 156 with "Cannot convert
 … to a BigInt", on the original runtime files as well as on the repacked ones, so

@@ -21,7 +21,7 @@ from attention_sim.model import build
 from attention_sim.narration import narrate
 from attention_sim.settings import Settings, preset_settings
 from attention_sim.urlstate import parse_state
-from conftest import guard_origin, save_artifact, wait_ready
+from conftest import guard_origin, save_artifact, settings_of, wait_ready
 
 REGIONS_JS = """(view) => JSON.parse(attentionSim.pyodide.runPython(
   `import json, attention_sim.browser as b; json.dumps(b._app.${view}.regions)`))"""
@@ -83,17 +83,6 @@ def tooltip_lines(page):
     tip = page.locator("#cell-tip")
     assert tip.is_visible()
     return tip.evaluate("(el) => el.textContent").split("\n")
-
-
-def settings_of(state):
-    """Return the Settings that an exported state was made with."""
-    return Settings(
-        preset=state["preset"], sentence=state["sentence"], step=state["step"],
-        query=state["query"], d_model=state["d_model"], d_k=state["d_k"],
-        heads=state["heads"], head=state["head"], scaled=state["scaled"],
-        causal=state["causal"], temperature=state["temperature"],
-        positional=state["positional_encoding"], seed=state["seed"],
-    )  # fmt: skip
 
 
 def assert_matches_cpython(state):

@@ -74,7 +74,7 @@ def test_query_of_token_and_rows():
 
 def test_arrows_leave_token_chips_for_x():
     # The token chips above X and X's row labels are both "token" regions of the same
-    # rows; the cursor must not be found back on a chip after moving to a label.
+    # rows. After a move to a label, the cursor must be found on the label, not a chip.
     frame = layout(build(Settings(step=1)), 640, 420)
     current = find(frame.regions, ("token", "tokens", None, 0, None))
     keys = []

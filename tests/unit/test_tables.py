@@ -91,7 +91,7 @@ def test_softmax_table_rows_and_sums():
             assert shown[j] == ("0 (masked)" if j > i else cell(weights[j])), (i, j)
         assert shown[4] == "1.00"
     assert table.columns[-2:] == ["row sum", "entropy (bits)"]
-    assert table.rows[0][5] == "0.00"  # "The" sees only itself
+    assert table.rows[0][5] == "0.00"  # "The" may attend only to itself
 
 
 def test_softmax_table_marks_uniform_rows():

@@ -158,7 +158,7 @@ def test_isolate_wraps_only_right_to_left_text():
 
 def test_tokenize_drops_words_without_glyph():
     # A combining grapheme joiner, a soft hyphen, a variation selector and a tag
-    # character draw nothing alone; beside a letter they stay part of its word.
+    # character draw nothing alone. Beside a letter they stay part of its word.
     assert tokenize("a \u034f b \u00ad\ufe0f c \U000e0041") == ["a", "b", "c"]
     assert tokenize("e\u0301 \u034f") == ["e\u0301"]
     assert tokenize("\u034f\u00ad") == []
