@@ -34,6 +34,16 @@ DISTINCT_COLORS_JS = """(id) => {
 }"""
 
 
+def open_matrix_panel(page) -> None:
+    """Open the attention-matrix panel and wait until its canvas shows more than a blank fill.
+
+    The details element's toggle event arrives in a later task than the click,
+    so the canvas is painted after click() returns.
+    """
+    page.locator("#matrix-panel summary").click()
+    page.wait_for_function(f"({DISTINCT_COLORS_JS})('matrix-canvas') > 20")
+
+
 def set_range(page, label: str, value) -> None:
     """Set the range input with exactly this accessible name and fire its input event."""
     page.get_by_role("slider", name=label, exact=True).evaluate(
@@ -490,8 +500,7 @@ def test_python_panel_highlights_step_lines(ready_page):
 def test_matrix_panel_shows_every_query(ready_page):
     page = ready_page
     assert regions(page, "matrix_view") == []
-    page.locator("#matrix-panel summary").click()
-    assert page.evaluate(DISTINCT_COLORS_JS, "matrix-canvas") > 20
+    open_matrix_panel(page)
     set_range(page, "Heads", 2)
     cells = [r for r in regions(page, "matrix_view") if r["kind"] == "cell"]
     assert len(cells) == 2 * 4 * 4
@@ -602,9 +611,7 @@ PAINTS_JS = """([id, value]) => new Promise((resolve) => {
 def test_one_paint_per_input(ready_page):
     page = ready_page
     assert page.evaluate(PAINTS_JS, ["step", "3"]) == {"canvas": 1, "matrix-canvas": 0}
-    page.locator("#matrix-panel summary").click()
-    # Let the panel's toggle event and the resize of its canvas paint first.
-    page.wait_for_function("document.getElementById('matrix-canvas').width > 0")
+    open_matrix_panel(page)
     page.evaluate("() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))")
     assert page.evaluate(PAINTS_JS, ["query", "2"]) == {"canvas": 1, "matrix-canvas": 1}
     assert page.evaluate(PAINTS_JS, ["heads", "3"]) == {"canvas": 1, "matrix-canvas": 1}
@@ -613,7 +620,7 @@ def test_one_paint_per_input(ready_page):
 
 def test_idle_after_interaction_does_not_repaint(ready_page):
     page = ready_page
-    page.locator("#matrix-panel summary").click()
+    open_matrix_panel(page)
     set_range(page, "Step", 4)
     page.locator("#canvas").hover(position=center(find_region(page, matrix="weights", row=0, col=0)))
     count = page.evaluate("""() => new Promise((resolve) => {
@@ -632,7 +639,7 @@ def test_screenshots_of_views(browser, server, width):
     guard_origin(context, {server.origin})
     page = context.new_page()
     open_page(page, server, "#preset=pronoun&step=4&causal=1&heads=2")
-    page.locator("#matrix-panel summary").click()
+    open_matrix_panel(page)
     page.locator("#code-panel summary").click()
     save_artifact(f"teaching-{width}.png", page.screenshot(full_page=True))
     assert page.evaluate("document.documentElement.scrollWidth") <= width
