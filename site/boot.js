@@ -208,11 +208,12 @@ function installPycache(FS, bundle) {
 
 /**
  * Wrap the Emscripten module factory that pyodide.asm.js defines, so that the
- * runtime uses the bytes downloaded above instead of fetching them again.
+ * runtime uses the files downloaded above, and the WebAssembly module compiled from
+ * them, instead of fetching them again.
  * NOTE: relies on the factory name and hooks of Pyodide 0.17.1's build; with
  * another version the wrapper is skipped by Pyodide and files load twice.
  */
-function hookModuleFactory(buffers, sources) {
+function hookModuleFactory(buffers, wasmModule, sources) {
   let factory;
   Object.defineProperty(globalThis, "_createPyodideModule", {
     configurable: true,
@@ -222,11 +223,7 @@ function hookModuleFactory(buffers, sources) {
     get() {
       if (!factory) return undefined;
       return async (module) => {
-        const [wasm, data, { pycache }] = await Promise.all([
-          buffers["pyodide.asm.wasm"],
-          buffers["pyodide.asm.data"],
-          sources,
-        ]);
+        const [data, { pycache }] = await Promise.all([buffers["pyodide.asm.data"], sources]);
         if (pycache) {
           module.onRuntimeInitialized = () => installPycache(module.FS, pycache);
         }
@@ -238,13 +235,22 @@ function hookModuleFactory(buffers, sources) {
         const preloaded = { "pyodide.asm.data": data };
         module.preloaded = preloaded;
         module.instantiateWasm = (imports, receiveInstance) => {
-          WebAssembly.instantiate(wasm, imports).then(
-            ({ instance, module: compiled }) => receiveInstance(instance, compiled),
-            (error) =>
-              showError(
-                `The Python runtime failed to start: ${error.message}.`,
-                policyFix(error) ?? MISSING_RUNTIME_FIX,
-              ),
+          const instantiated = wasmModule.then(async (compiled) => {
+            const instance = await WebAssembly.instantiate(compiled, imports);
+            return { instance, compiled };
+          });
+          instantiated.then(
+            ({ instance, compiled }) => receiveInstance(instance, compiled),
+            (error) => {
+              if (error instanceof LoadError) {
+                showError(error.message, error.fix);
+              } else {
+                showError(
+                  `The Python runtime failed to start: ${error.message}.`,
+                  policyFix(error) ?? MISSING_RUNTIME_FIX,
+                );
+              }
+            },
           );
           return {};
         };
@@ -281,9 +287,13 @@ async function boot() {
   showStage(DOWNLOADING, 0);
   const buffers = startDownloads();
   Promise.all(Object.values(buffers)).then(() => mark("downloaded"), () => {});
+  // Compile the WebAssembly module as soon as its bytes arrive: the browser compiles
+  // it off the main thread while the other files download and pyodide.asm.js runs.
+  const wasmModule = buffers["pyodide.asm.wasm"].then((bytes) => WebAssembly.compile(bytes));
+  wasmModule.catch(() => {});
   const sources = fetchPackage();
   sources.catch(() => {});
-  hookModuleFactory(buffers, sources);
+  hookModuleFactory(buffers, wasmModule, sources);
 
   if (bundle) await bundle.ready; // the runtime scripts, unpacked
   if (typeof globalThis.loadPyodide !== "function") {

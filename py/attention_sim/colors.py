@@ -36,14 +36,19 @@ def hex_color(rgb: tuple) -> str:
     return "#%02x%02x%02x" % tuple(rgb)
 
 
+def _linear(channel: int) -> float:
+    c = channel / 255
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+# Linear light of each 8-bit sRGB channel value, computed once because the colour
+# tables below need thousands of look-ups while the page starts.
+LINEAR = tuple(_linear(channel) for channel in range(256))
+
+
 def relative_luminance(rgb: tuple) -> float:
     """Return the WCAG 2 relative luminance of an sRGB colour given as 0–255 ints."""
-
-    def linear(channel: int) -> float:
-        c = channel / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (linear(c) for c in rgb)
+    r, g, b = (LINEAR[c] for c in rgb)
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
@@ -55,7 +60,9 @@ def contrast_ratio(rgb_a: tuple, rgb_b: tuple) -> float:
 
 def text_color_on(rgb: tuple) -> str:
     """Return black or white, whichever contrasts more with the background rgb."""
-    if contrast_ratio(rgb, (0, 0, 0)) >= contrast_ratio(rgb, (255, 255, 255)):
+    # Against black the ratio is (L + 0.05) / 0.05, against white 1.05 / (L + 0.05),
+    # so black wins when (L + 0.05)² >= 0.05 × 1.05.
+    if (relative_luminance(rgb) + 0.05) ** 2 >= 0.05 * 1.05:
         return "#000000"
     return "#ffffff"
 

@@ -122,6 +122,37 @@ def test_cell_text_contrast():
     assert viridis_rgb(0) == VIRIDIS[0] and viridis_rgb(1) == VIRIDIS[-1]
 
 
+def wcag_luminance(rgb):
+    """Compute WCAG 2 relative luminance straight from the definition's formulas."""
+    channels = []
+    for value in rgb:
+        c = value / 255
+        channels.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+
+def test_luminance_known_values():
+    from attention_sim.colors import relative_luminance
+
+    assert relative_luminance((0, 0, 0)) == 0.0
+    assert relative_luminance((255, 255, 255)) == pytest.approx(1.0, abs=1e-12)
+    assert relative_luminance((128, 128, 128)) == pytest.approx(0.2158605, abs=1e-7)
+    assert relative_luminance((255, 0, 0)) == pytest.approx(0.2126, abs=1e-12)
+
+
+def test_text_color_picks_higher_contrast():
+    from attention_sim.colors import text_color_on
+
+    for r in range(0, 256, 15):
+        for g in range(0, 256, 15):
+            for b in range(0, 256, 51):
+                luminance = wcag_luminance((r, g, b))
+                on_black = (luminance + 0.05) / 0.05
+                on_white = 1.05 / (luminance + 0.05)
+                expected = "#000000" if on_black >= on_white else "#ffffff"
+                assert text_color_on((r, g, b)) == expected, (r, g, b)
+
+
 CONFIGS = {
     "wide": dict(d_model=16, d_k=16, heads=4, head=3, causal=True, positional=True),
     "narrow": dict(d_model=2, d_k=1, heads=2, head=1, temperature=0.1),
