@@ -11,6 +11,8 @@ import { renderTables } from "./tables.js";
 
 const RUNTIME_DIR = new URL("vendor/pyodide/", document.baseURI).href;
 const PACKAGE_DIR = new URL("py/", document.baseURI).href;
+// Where the Python package is written in the runtime's file system, before Python starts.
+const PACKAGE_ROOT = "/home/pyodide/py";
 const started = performance.now();
 window.attentionSimBooting = true;
 const root = document.documentElement;
@@ -186,6 +188,15 @@ async function downloadPycache(url) {
   }
 }
 
+/** Write the Python package's files (relative path: text) under PACKAGE_ROOT. */
+function installSources(FS, files) {
+  for (const [path, text] of Object.entries(files)) {
+    const target = `${PACKAGE_ROOT}/${path}`;
+    FS.mkdirTree(target.slice(0, target.lastIndexOf("/")));
+    FS.writeFile(target, text);
+  }
+}
+
 /**
  * Write the compiled modules of py/pycache.bin (made by tools/pycache.py) into the
  * runtime's file system, before Python starts and imports them.
@@ -223,10 +234,11 @@ function hookModuleFactory(buffers, wasmModule, sources) {
     get() {
       if (!factory) return undefined;
       return async (module) => {
-        const [data, { pycache }] = await Promise.all([buffers["pyodide.asm.data"], sources]);
-        if (pycache) {
-          module.onRuntimeInitialized = () => installPycache(module.FS, pycache);
-        }
+        const [data, { files, pycache }] = await Promise.all([buffers["pyodide.asm.data"], sources]);
+        module.onRuntimeInitialized = () => {
+          installSources(module.FS, files);
+          if (pycache) installPycache(module.FS, pycache);
+        };
         showStage("Starting Python", undefined);
         module.getPreloadedPackage = (name) => {
           const file = name.slice(name.lastIndexOf("/") + 1);
@@ -314,17 +326,7 @@ async function boot() {
   console.info(`attention-sim: numpy loaded (${elapsed()} ms)`);
 
   showStage("Drawing the first frame", undefined);
-  pyodide.globals.set("_attention_sim_sources", JSON.stringify((await sources).files));
-  pyodide.runPython(`
-import json, os, sys
-for _path, _text in json.loads(_attention_sim_sources).items():
-    _target = os.path.join("/home/pyodide/py", _path)
-    os.makedirs(os.path.dirname(_target), exist_ok=True)
-    with open(_target, "w", encoding="utf-8") as _file:
-        _file.write(_text)
-sys.path.insert(0, "/home/pyodide/py")
-del _attention_sim_sources
-`);
+  pyodide.runPython(`import sys\nsys.path.insert(0, "${PACKAGE_ROOT}")`);
   globalThis.attentionSim = { pyodide };
   const browser = pyodide.runPython("import attention_sim.browser\nattention_sim.browser");
   browser.start({ paint, download, started, tables: renderTables });
