@@ -439,8 +439,10 @@ class App:
         link.remove()
 
     def on_hashchange(self, event) -> None:
-        location = js.window.location
-        settings, ignored = parse_state(str(location.search), str(location.hash))
+        # Read the URL that was navigated to, not location: a pending write of the
+        # fragment may have run in between and put the previous settings back there.
+        url = js.URL.new(str(event.newURL))
+        settings, ignored = parse_state(str(url.search), str(url.hash))
         self.update(settings, source="url", notices=ignored_notice(ignored))
 
     def on_lesson_click(self, event) -> None:

@@ -580,6 +580,20 @@ def test_hashchange_applies_link(ready_page):
     assert page.locator("#query-value").inner_text() == "it"
 
 
+def test_hashchange_beats_pending_url_write(ready_page):
+    """A fragment typed by the reader wins over the page's own write that lands first."""
+    page = ready_page
+    page.evaluate("""() => new Promise((resolve) => {
+        window.addEventListener('hashchange', resolve, { once: true });
+        location.hash = '#step=4&causal=1';
+        history.replaceState(null, '', location.pathname + location.search + '#step=2');
+    })""")
+    page.wait_for_function("document.getElementById('step').value === '4'")
+    assert page.get_by_role("checkbox", name="Causal mask").is_checked()
+    page.wait_for_function("location.hash.includes('step=4')")
+    assert "causal=1" in page.evaluate("location.hash")
+
+
 def test_export_png(ready_page):
     page = ready_page
     set_range(page, "Step", 3)
