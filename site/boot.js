@@ -11,7 +11,7 @@ import { renderTables } from "./tables.js";
 
 const RUNTIME_DIR = new URL("vendor/pyodide/", document.baseURI).href;
 const PACKAGE_DIR = new URL("py/", document.baseURI).href;
-// Where the Python package is written in the runtime's file system, before Python starts.
+// Folder of the runtime's file system that receives the Python package before Python starts.
 const PACKAGE_ROOT = "/home/pyodide/py";
 const started = performance.now();
 window.attentionSimBooting = true;
@@ -251,9 +251,10 @@ function hookModuleFactory(buffers, wasmModule, sources) {
             const instance = await WebAssembly.instantiate(compiled, imports);
             return { instance, compiled };
           });
-          instantiated.then(
-            ({ instance, compiled }) => receiveInstance(instance, compiled),
-            (error) => {
+          // receiveInstance starts the runtime, so its errors are shown here too.
+          instantiated
+            .then(({ instance, compiled }) => receiveInstance(instance, compiled))
+            .catch((error) => {
               if (error instanceof LoadError) {
                 showError(error.message, error.fix);
               } else {
@@ -262,8 +263,7 @@ function hookModuleFactory(buffers, wasmModule, sources) {
                   policyFix(error) ?? MISSING_RUNTIME_FIX,
                 );
               }
-            },
-          );
+            });
           return {};
         };
         removeEvalFromPyProxies(module);
@@ -326,7 +326,7 @@ async function boot() {
   console.info(`attention-sim: numpy loaded (${elapsed()} ms)`);
 
   showStage("Drawing the first frame", undefined);
-  pyodide.runPython(`import sys\nsys.path.insert(0, "${PACKAGE_ROOT}")`);
+  pyodide.runPython("import sys\nsys.path.insert(0, '/home/pyodide/py')"); // PACKAGE_ROOT
   globalThis.attentionSim = { pyodide };
   const browser = pyodide.runPython("import attention_sim.browser\nattention_sim.browser");
   browser.start({ paint, download, started, tables: renderTables });

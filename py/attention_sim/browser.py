@@ -441,7 +441,8 @@ class App:
     def on_hashchange(self, event) -> None:
         # Read the URL that was navigated to, not location: a pending write of the
         # fragment may have run in between and put the previous settings back there.
-        url = js.URL.new(str(event.newURL))
+        # An event made by a script may have no newURL.
+        url = js.URL.new(str(getattr(event, "newURL", None) or js.window.location.href))
         settings, ignored = parse_state(str(url.search), str(url.hash))
         self.update(settings, source="url", notices=ignored_notice(ignored))
 

@@ -594,6 +594,17 @@ def test_hashchange_beats_pending_url_write(ready_page):
     assert "causal=1" in page.evaluate("location.hash")
 
 
+def test_script_hashchange_reads_location(ready_page):
+    """A hashchange event made by a script carries no newURL, so the page reads location."""
+    page = ready_page
+    page.evaluate("""() => {
+        history.replaceState(null, '', location.pathname + location.search + '#step=3');
+        window.dispatchEvent(new Event('hashchange'));
+    }""")
+    page.wait_for_function("document.getElementById('step').value === '3'")
+    assert page.errors == []
+
+
 def test_export_png(ready_page):
     page = ready_page
     set_range(page, "Step", 3)
