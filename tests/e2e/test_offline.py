@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import sys
+import time
 
 import pytest
 
@@ -27,6 +28,18 @@ CACHE_COMPLETE_JS = """async ([name, count]) => {
   const cache = await caches.open(name);
   return (await cache.keys()).length >= count;
 }"""
+
+
+def wait_until_true(page, expression, arg, timeout_ms=READY_TIMEOUT_MS):
+    """Evaluate an async expression every 250 ms until it returns True.
+
+    page.wait_for_function() cannot poll async functions: it takes the returned
+    promise itself as a truthy result.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    while page.evaluate(expression, arg) is not True:
+        assert time.monotonic() < deadline, f"timed out after {timeout_ms} ms waiting for {expression}"
+        page.wait_for_timeout(250)
 
 
 def read_stamp(folder):
@@ -75,9 +88,7 @@ def load_and_cache(page, server, folder):
     wait_ready(page)
     build_id, files = read_stamp(folder)
     page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=READY_TIMEOUT_MS)
-    page.wait_for_function(
-        CACHE_COMPLETE_JS, arg=[f"attention-sim-{build_id}", len(files)], timeout=READY_TIMEOUT_MS, polling=250
-    )
+    wait_until_true(page, CACHE_COMPLETE_JS, [f"attention-sim-{build_id}", len(files)])
     return build_id
 
 
@@ -127,15 +138,8 @@ def test_new_build_replaces_cache(visit, folder):
     wait_ready(page)
     assert page.title().startswith("Rebuilt: ")
     _, files = read_stamp(folder)
-    page.wait_for_function(
-        CACHE_COMPLETE_JS, arg=[f"attention-sim-{new_id}", len(files)], timeout=READY_TIMEOUT_MS, polling=250
-    )
-    page.wait_for_function(
-        "async (name) => (await caches.keys()).join() === name",
-        arg=f"attention-sim-{new_id}",
-        timeout=READY_TIMEOUT_MS,
-        polling=250,
-    )
+    wait_until_true(page, CACHE_COMPLETE_JS, [f"attention-sim-{new_id}", len(files)])
+    wait_until_true(page, "async (name) => (await caches.keys()).join() === name", f"attention-sim-{new_id}")
 
     go_offline(server, context)
     page.reload()

@@ -368,20 +368,24 @@ def test_play_advances_and_stops_on_input(ready_page):
     play.click()
     stop = page.get_by_role("button", name="Stop")
     assert stop.get_attribute("aria-pressed") == "true"
-    page.wait_for_function("document.getElementById('step').value === '2'", timeout=5000)
-    assert page.locator("#title").inner_text() == "Step 2 of 5: Project Q, K, V"
+    page.wait_for_function("document.getElementById('step').value !== '1'", timeout=15000)
+    step, title = page.evaluate("[document.getElementById('step').value, document.getElementById('title').innerText]")
+    assert title.startswith(f"Step {step} of 5: "), title
     slider(page, "Query token").focus()
     page.keyboard.press("ArrowRight")
     assert page.get_by_role("button", name="Play").get_attribute("aria-pressed") == "false"
+    # A slow machine may advance Play once more before the key press, so compare
+    # with the step shown when Play stopped.
+    stopped_at = slider(page, "Step").input_value()
     page.wait_for_timeout(3500)
-    assert slider(page, "Step").input_value() == "2", "stopped"
+    assert slider(page, "Step").input_value() == stopped_at, "stopped"
 
 
 def test_play_stops_at_last_step(ready_page):
     page = ready_page
     set_range(page, "Step", 4)
     page.get_by_role("button", name="Play").click()
-    page.wait_for_function("document.getElementById('play').textContent === 'Play'", timeout=8000)
+    page.wait_for_function("document.getElementById('play').textContent === 'Play'", timeout=15000)
     assert slider(page, "Step").input_value() == "5"
     page.get_by_role("button", name="Play").click()
     assert slider(page, "Step").input_value() == "1", "restarts from step 1"
