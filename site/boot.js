@@ -6,7 +6,7 @@
 // (getPreloadedPackage, instantiateWasm), so each file crosses the network once.
 
 import { policyFix, removeEvalFromPyProxies } from "./csp.js";
-import { download, paint } from "./painter.js";
+import { download, downloadImage, paint } from "./painter.js";
 import { renderTables } from "./tables.js";
 
 const RUNTIME_DIR = new URL("vendor/pyodide/", document.baseURI).href;
@@ -329,7 +329,7 @@ async function boot() {
   pyodide.runPython("import sys\nsys.path.insert(0, '/home/pyodide/py')"); // PACKAGE_ROOT
   globalThis.attentionSim = { pyodide };
   const browser = pyodide.runPython("import attention_sim.browser\nattention_sim.browser");
-  browser.start({ paint, download, started, tables: renderTables });
+  browser.start({ paint, download, downloadImage, started, tables: renderTables });
   mark("first-frame");
   console.info(`attention-sim: first frame painted (${elapsed()} ms)`);
   if (!bundle) registerServiceWorker();

@@ -120,6 +120,58 @@ export function paint(canvas, frameJson) {
   return frame.regions;
 }
 
+/** Split text at spaces into lines no wider than width in ctx's current font (a longer word keeps a line to itself). */
+function wrapText(ctx, text, width) {
+  const lines = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    const longer = line ? `${line} ${word}` : word;
+    if (line && ctx.measureText(longer).width > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = longer;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/**
+ * Offer the canvas as a PNG download named filename, with the caption's lines
+ * (a JSON list of strings) printed under the diagram on a white band.
+ */
+export function downloadImage(canvas, filename, captionJson) {
+  const scale = canvas.width / (canvas.clientWidth || canvas.width);
+  const fontSize = 13 * scale;
+  const lineHeight = Math.round(18 * scale);
+  const padding = Math.round(10 * scale);
+  const font = `${fontSize}px ${FONT_FAMILY}`;
+  const image = document.createElement("canvas");
+  const ctx = image.getContext("2d");
+  ctx.font = font;
+  const lines = JSON.parse(captionJson).flatMap((line) => wrapText(ctx, line, canvas.width - 2 * padding));
+  image.width = canvas.width;
+  image.height = canvas.height + 2 * padding + lines.length * lineHeight;
+  ctx.fillStyle = "#ffffff";
+  ctx.fillRect(0, 0, image.width, image.height);
+  ctx.drawImage(canvas, 0, 0);
+  ctx.fillStyle = "#c8c8c8";
+  ctx.fillRect(0, canvas.height, image.width, Math.max(1, Math.round(scale)));
+  ctx.font = font; // setting the canvas size reset the font
+  ctx.fillStyle = "#1a1a1a";
+  ctx.textBaseline = "top";
+  lines.forEach((line, index) => {
+    ctx.fillText(line, padding, canvas.height + padding + index * lineHeight, canvas.width - 2 * padding);
+  });
+  const link = document.createElement("a");
+  link.href = image.toDataURL("image/png");
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
 /** Offer text as a file download named filename. */
 export function download(filename, text, mimeType) {
   const url = URL.createObjectURL(new Blob([text], { type: mimeType }));

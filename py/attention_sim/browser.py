@@ -10,6 +10,7 @@ input values and canvas fillText, never as HTML.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import js
@@ -17,7 +18,7 @@ from pyodide import create_proxy
 
 from .codeview import code_blocks, code_key, segments
 from .explain import explain
-from .export import export_json
+from .export import export_json, image_caption
 from .cache import FrameCache, ModelCache
 from .narration import narrate
 from .settings import (
@@ -431,12 +432,8 @@ class App:
         self.helpers.download("attention-state.json", export_json(self.model), "application/json")
 
     def on_export_png(self, event) -> None:
-        link = self.document.createElement("a")
-        link.href = self.canvas.toDataURL("image/png")
-        link.download = f"attention-step-{self.settings.step}.png"
-        self.document.body.append(link)
-        link.click()
-        link.remove()
+        caption = json.dumps(image_caption(self.model))
+        self.helpers.downloadImage(self.canvas, f"attention-step-{self.settings.step}.png", caption)
 
     def on_hashchange(self, event) -> None:
         # Read the URL that was navigated to, not location: a pending write of the

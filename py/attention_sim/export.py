@@ -12,6 +12,9 @@ import math
 import numpy as np
 
 from .attention import entropy_rows, split_heads
+from .explain import quoted
+from .narration import weights_origin
+from .settings import STEP_COUNT
 from .urlstate import format_state
 
 FORMAT_VERSION = 2
@@ -80,3 +83,20 @@ def export_state(model) -> dict:
 
 def export_json(model) -> str:
     return json.dumps(export_state(model), ensure_ascii=False, indent=1)
+
+
+def image_caption(model) -> list:
+    """Return the lines printed under an exported PNG: the step, query and settings."""
+    s = model.settings
+    n = len(model.tokens)
+    if s.heads == 1:
+        heads = "1 head"
+    else:
+        heads = f"{s.heads} heads, head {s.head + 1} shown"
+    scaling = "scaled by 1/√d_k" if s.scaled else "not scaled"
+    return [
+        f"Step {s.step} of {STEP_COUNT}: {s.step_name}. Query token {quoted(model.tokens[s.query])} ({s.query + 1} of {n}).",
+        f"d_model {s.d_model}, d_k {s.d_k}, {heads}. Scores {scaling}, temperature {s.temperature:.1f}, "
+        f"causal mask {'on' if s.causal else 'off'}, positional encoding {'on' if s.positional else 'off'}.",
+        weights_origin(model),
+    ]

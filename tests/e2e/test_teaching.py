@@ -7,6 +7,7 @@ and the math itself is checked against loops in the unit tests.
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import struct
@@ -609,6 +610,23 @@ def test_script_hashchange_reads_location(ready_page):
     assert page.errors == []
 
 
+# Counts the near-black pixels of a PNG (base64) from row `top` down.
+DARK_PIXELS_JS = """async ([png, top]) => {
+  const image = new Image();
+  image.src = 'data:image/png;base64,' + png;
+  await image.decode();
+  const canvas = document.createElement('canvas');
+  canvas.width = image.width;
+  canvas.height = image.height;
+  const ctx = canvas.getContext('2d');
+  ctx.drawImage(image, 0, 0);
+  const { data } = ctx.getImageData(0, top, image.width, image.height - top);
+  let dark = 0;
+  for (let i = 0; i < data.length; i += 4) if (data[i] < 100 && data[i + 1] < 100 && data[i + 2] < 100) dark++;
+  return dark;
+}"""
+
+
 def test_export_png(ready_page):
     page = ready_page
     set_range(page, "Step", 3)
@@ -619,7 +637,11 @@ def test_export_png(ready_page):
     data = open(download.path(), "rb").read()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
-    assert [width, height] == page.evaluate("(() => { const c = document.getElementById('canvas'); return [c.width, c.height]; })()")
+    canvas_width, canvas_height = page.evaluate("(() => { const c = document.getElementById('canvas'); return [c.width, c.height]; })()")
+    assert width == canvas_width
+    assert height > canvas_height + 40, "a caption band under the diagram"
+    dark = page.evaluate(DARK_PIXELS_JS, [base64.b64encode(data).decode("ascii"), canvas_height + 2])
+    assert dark > 200, "the caption has text"
 
 
 PAINTS_JS = """([id, value]) => new Promise((resolve) => {
