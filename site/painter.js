@@ -120,7 +120,10 @@ export function paint(canvas, frameJson) {
   return frame.regions;
 }
 
-/** Split text at spaces into lines no wider than width in ctx's current font (a longer word keeps a line to itself). */
+/**
+ * Split text at spaces into lines no wider than width in ctx's current font. A word
+ * wider than that gets a line to itself.
+ */
 function wrapText(ctx, text, width) {
   const lines = [];
   let line = "";
