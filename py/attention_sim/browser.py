@@ -441,6 +441,7 @@ class App:
         # An event made by a script may have no newURL.
         url = js.URL.new(str(getattr(event, "newURL", None) or js.window.location.href))
         settings, ignored = parse_state(str(url.search), str(url.hash))
+        self.stop_play()
         self.update(settings, source="url", notices=ignored_notice(ignored))
 
     def on_lesson_click(self, event) -> None:
@@ -549,11 +550,12 @@ class App:
         play.setAttribute("aria-pressed", "true" if playing else "false")
 
     def on_any_input(self, event) -> None:
-        """Stop Play on any input except on the Play button itself."""
+        """Stop Play on any input, except a click or Enter or Space on the Play button."""
         if self.timer is None:
             return
         target = event.target
-        if target and getattr(target, "id", "") == "play":
+        on_play = bool(target) and getattr(target, "id", "") == "play"
+        if on_play and (str(event.type) != "keydown" or str(event.key) in ("Enter", " ")):
             return
         self.stop_play()
 

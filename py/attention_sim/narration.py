@@ -93,7 +93,9 @@ def narrate_scores(model) -> list:
     worst = int(visible[np.argmin(row[visible])])
     effect = scaling_effect(head.raw_scores, head.mask, d_k, s.temperature)
     scale = f", divided by √{d_k} = {num(effect.divisor)}" if s.scaled else ", not scaled"
-    if num(row[best]) == num(row[worst]):
+    if len(visible) == 1:
+        extremes = f"{num(row[best])} for {quoted(model.tokens[best])}, the only key it may see"
+    elif num(row[best]) == num(row[worst]):
         extremes = f"{num(row[best])} for every key it may see"
     else:
         extremes = (
@@ -122,7 +124,10 @@ def narrate_scores(model) -> list:
         )
     hidden = len(model.tokens) - len(visible)
     if s.causal and hidden:
-        sentences.append(f"The causal mask sets the {hidden} scores of later keys to −∞.")
+        if hidden == 1:
+            sentences.append("The causal mask sets the score of the later key to −∞.")
+        else:
+            sentences.append(f"The causal mask sets the {hidden} scores of later keys to −∞.")
     return sentences
 
 

@@ -63,8 +63,16 @@ def split_pairs(text: str) -> list:
         if not part:
             continue
         key, equals, value = part.partition("=")
-        pairs.append((unquote_plus(key).strip().lower(), unquote_plus(value) if equals else None))
+        pairs.append((decode(key).strip().lower(), decode(value) if equals else None))
     return pairs
+
+
+def decode(text: str) -> str:
+    """Return text with its %-escapes and "+" decoded, or as written if they are not UTF-8."""
+    try:
+        return unquote_plus(text, errors="strict")
+    except UnicodeDecodeError:
+        return text
 
 
 def describe(key: str, value, reason: str) -> str:
@@ -239,5 +247,5 @@ def format_state(settings: Settings) -> str:
 def clean_search(search: str) -> str:
     """Return the query string without settings, so the fragment alone holds them."""
     kept = [part for part in search.lstrip("?").split("&")
-            if part and unquote_plus(part.partition("=")[0]).strip().lower() not in KEYS]
+            if part and decode(part.partition("=")[0]).strip().lower() not in KEYS]
     return "?" + "&".join(kept) if kept else ""

@@ -382,6 +382,35 @@ def test_play_advances_and_stops_on_input(ready_page):
     assert slider(page, "Step").input_value() == stopped_at, "stopped"
 
 
+def test_play_stops_on_shortcut_key(ready_page):
+    page = ready_page
+    set_range(page, "Step", 3)
+    page.get_by_role("button", name="Play").click()
+    assert page.evaluate("document.activeElement.id") == "play"
+    page.keyboard.press("[")
+    assert page.get_by_role("button", name="Play").get_attribute("aria-pressed") == "false"
+    assert slider(page, "Step").input_value() == "2"
+
+
+def test_play_space_toggles_escape_stops(ready_page):
+    page = ready_page
+    page.get_by_role("button", name="Play").click()
+    page.keyboard.press("Space")
+    assert page.get_by_role("button", name="Play").get_attribute("aria-pressed") == "false", "Space toggles Play off"
+    page.keyboard.press("Space")
+    assert page.get_by_role("button", name="Stop").get_attribute("aria-pressed") == "true", "and on again"
+    page.keyboard.press("Escape")
+    assert page.get_by_role("button", name="Play").get_attribute("aria-pressed") == "false"
+
+
+def test_play_stops_on_hashchange(ready_page):
+    page = ready_page
+    page.get_by_role("button", name="Play").click()
+    page.evaluate("location.hash = '#step=4'")
+    page.wait_for_function("document.getElementById('step').value === '4'")
+    assert page.get_by_role("button", name="Play").get_attribute("aria-pressed") == "false"
+
+
 def test_play_stops_at_last_step(ready_page):
     page = ready_page
     set_range(page, "Step", 4)

@@ -58,6 +58,19 @@ def test_scores_mention_mask():
     assert "sets the 2 scores of later keys to −∞" in text
 
 
+def test_scores_mask_one_key_singular():
+    text = narration.narrate(build(Settings(step=3, causal=True, query=2)))
+    assert "sets the score of the later key to −∞" in text
+
+
+def test_scores_only_visible_key_named():
+    model = build(Settings(step=3, causal=True, query=0))
+    text = narration.narrate(model)
+    expected = f"{format_number(model.head.scores[0, 0])} for “The”, the only key it may see"
+    assert expected in text
+    assert "every key" not in text
+
+
 def test_softmax_percent_and_entropy_live():
     model = build(replace(preset_settings("pronoun"), step=4))
     weights = model.head.weights[8]

@@ -148,3 +148,16 @@ def test_clean_search_keeps_host_parameters():
     assert clean_search("?step=3&lang=fr&query=it") == "?lang=fr"
     assert clean_search("?step=3") == ""
     assert clean_search("") == ""
+
+
+def test_invalid_escape_shown_as_written():
+    settings, ignored = parse_state("", "#%E0%A4%A=1&step=2")
+    assert ignored == ["%e0%a4%a=1 (unknown setting)"]
+    assert settings.step == 2
+
+
+def test_valid_escapes_decoded():
+    settings, ignored = parse_state("", "#sentence=caf%C3%A9+au+lait&d_model=%31%36")
+    assert ignored == []
+    assert settings.sentence == "café au lait"
+    assert settings.d_model == 16
