@@ -142,7 +142,7 @@ def narrate_softmax(model) -> list:
     effect = scaling_effect(head.raw_scores, head.mask, d_k, s.temperature)
     t = f", divided by the temperature {s.temperature:g}," if s.temperature != 1 else ""
     sentences = [
-        f"softmax exponentiates each score{t} and divides by the row's sum of "
+        f"Softmax exponentiates each score{t} and divides by the row's sum of "
         "exponentials, so the weights are positive and each row sums to 1.",
     ]
     shape = ""

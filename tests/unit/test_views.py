@@ -326,3 +326,14 @@ def test_column_labels_shorten_or_skip():
     assert 1 < len(shown) < 16
     assert all(align == "left" for _, _, _, align in many)
     assert column_labels([], 10) == []
+
+
+def test_column_labels_one_long_word():
+    from attention_sim.views.heatmap import column_labels
+
+    labels = ["The", "Pneumonoultramicroscopicsilicovolcanoconiosis", "sat", "down"]
+    shown = [text for _, text, _, _ in column_labels(labels, 60)]
+    assert shown[0] == "The"
+    assert shown[1].startswith("Pneumo")
+    assert shown[1].endswith("…")
+    assert shown[2:] == ["sat", "down"]

@@ -41,9 +41,10 @@ def fit_cell(width: float, height: float, rows: int, cols: int, label_width: flo
 def column_labels(labels: list, cell_w: float) -> list:
     """Return (x offset, text, max width, align) for the column labels that fit.
 
-    Labels that fit are all shown, centred. Otherwise each is shortened with "…" if
-    at least three characters of it remain, else every k-th label is shown whole,
-    starting at its column's left edge, with k as small as the widest label allows.
+    Labels that fit are all shown, centred. Otherwise each label that does not fit is
+    shortened with "…" if at least three characters of it remain, else every k-th
+    label is shown whole, starting at its column's left edge, with k as small as the
+    widest label allows.
     """
     if not labels:
         return []
@@ -51,7 +52,7 @@ def column_labels(labels: list, cell_w: float) -> list:
     if all(text_width(label, LABEL_SIZE) <= room for label in labels):
         return [((j + 0.5) * cell_w, label, room, "center") for j, label in enumerate(labels)]
     shortened = [fit_text(label, room, LABEL_SIZE) for label in labels]
-    if all(len(text) >= 4 for text in shortened):
+    if all(text == label or len(text) >= 4 for label, text in zip(labels, shortened)):
         return [((j + 0.5) * cell_w, text, room, "center") for j, text in enumerate(shortened)]
     widest = max(text_width(label, LABEL_SIZE) for label in labels) + 2
     stride = math.ceil(widest / cell_w)

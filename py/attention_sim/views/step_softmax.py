@@ -43,7 +43,7 @@ def layout_softmax(model, width: float, height: float) -> Frame:
     summary = summarize_rows(head.weights, head.mask)
     temperature = f" / {s.temperature:g}" if s.temperature != 1 else ""
     caption = (
-        f"softmax turns each row of scores{temperature} into weights that are positive and "
+        f"Softmax turns each row of scores{temperature} into weights that are positive and "
         f"sum to 1. {quoted(model.tokens[query])} attends most to "
         f"{quoted(model.tokens[best])} ({100 * row[best]:.1f}%)."
     )
