@@ -145,7 +145,8 @@ function wrapText(ctx, text, width) {
  * (a JSON list of strings) printed under the diagram on a white band.
  */
 export function downloadImage(canvas, filename, captionJson) {
-  const scale = canvas.width / (canvas.clientWidth || canvas.width);
+  if (!canvas.width || !canvas.height) return;
+  const scale = canvas.clientWidth ? canvas.width / canvas.clientWidth : window.devicePixelRatio || 1;
   const fontSize = 13 * scale;
   const lineHeight = Math.round(18 * scale);
   const padding = Math.round(10 * scale);

@@ -41,6 +41,7 @@ from .views.regions import find, hit, move, query_of, region_key
 DEFAULT_SIZE = (640.0, 420.0)
 PLAY_INTERVAL_MS = 3000
 URL_INTERVAL_MS = 250.0  # minimum time between two writes of the URL fragment
+MODIFIER_KEYS = ("Shift", "Control", "Alt", "AltGraph", "Meta", "CapsLock", "Fn", "NumLock", "OS")
 # With prefers-reduced-motion, Play still moves in discrete steps (nothing on the
 # page is animated), but waits longer on each.
 REDUCED_MOTION_INTERVAL_MS = 6000
@@ -550,12 +551,18 @@ class App:
         play.setAttribute("aria-pressed", "true" if playing else "false")
 
     def on_any_input(self, event) -> None:
-        """Stop Play on any input, except a click or Enter or Space on the Play button."""
+        """Stop Play on any input, except a click or Enter or Space on the Play button.
+
+        Keys that only modify others (Shift, Ctrl, Alt, ...) are not input.
+        """
         if self.timer is None:
             return
         target = event.target
+        keydown = str(event.type) == "keydown"
+        if keydown and str(event.key) in MODIFIER_KEYS:
+            return  # for example Ctrl, which silences a screen reader
         on_play = bool(target) and getattr(target, "id", "") == "play"
-        if on_play and (str(event.type) != "keydown" or str(event.key) in ("Enter", " ")):
+        if on_play and (not keydown or str(event.key) in ("Enter", " ")):
             return
         self.stop_play()
 

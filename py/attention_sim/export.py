@@ -96,7 +96,7 @@ def image_caption(model) -> list:
     scaling = "scaled by 1/√d_k" if s.scaled else "not scaled"
     return [
         f"Step {s.step} of {STEP_COUNT}: {s.step_name}. Query token {quoted(model.tokens[s.query])} ({s.query + 1} of {n}).",
-        f"d_model {s.d_model}, d_k {s.d_k}, {heads}. Scores {scaling}, temperature {s.temperature:.1f}, "
+        f"d_model {s.d_model}, d_k {s.d_k}, {heads}. Scores {scaling}, temperature {s.temperature:g}, "
         f"causal mask {'on' if s.causal else 'off'}, positional encoding {'on' if s.positional else 'off'}.",
         weights_origin(model),
     ]

@@ -63,16 +63,19 @@ def split_pairs(text: str) -> list:
         if not part:
             continue
         key, equals, value = part.partition("=")
-        pairs.append((decode(key).strip().lower(), decode(value) if equals else None))
+        pairs.append((decode_key(key), unquote_plus(value) if equals else None))
     return pairs
 
 
-def decode(text: str) -> str:
-    """Return text with its %-escapes and "+" decoded, or as written if they are not UTF-8."""
+def decode_key(text: str) -> str:
+    """Return a key decoded and lower-cased. If its %-escapes are not UTF-8, return it
+    undecoded (still lower-cased): such a key is never a setting, and the notice then
+    shows it close to how the reader wrote it.
+    """
     try:
-        return unquote_plus(text, errors="strict")
+        return unquote_plus(text, errors="strict").strip().lower()
     except UnicodeDecodeError:
-        return text
+        return text.strip().lower()
 
 
 def describe(key: str, value, reason: str) -> str:
@@ -247,5 +250,5 @@ def format_state(settings: Settings) -> str:
 def clean_search(search: str) -> str:
     """Return the query string without settings, so the fragment alone holds them."""
     kept = [part for part in search.lstrip("?").split("&")
-            if part and decode(part.partition("=")[0]).strip().lower() not in KEYS]
+            if part and decode_key(part.partition("=")[0]) not in KEYS]
     return "?" + "&".join(kept) if kept else ""

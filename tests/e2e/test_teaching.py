@@ -395,6 +395,8 @@ def test_play_stops_on_shortcut_key(ready_page):
 def test_play_space_toggles_escape_stops(ready_page):
     page = ready_page
     page.get_by_role("button", name="Play").click()
+    page.keyboard.press("Control")
+    assert page.get_by_role("button", name="Stop").get_attribute("aria-pressed") == "true", "Ctrl alone is not input"
     page.keyboard.press("Space")
     assert page.get_by_role("button", name="Play").get_attribute("aria-pressed") == "false", "Space toggles Play off"
     page.keyboard.press("Space")

@@ -71,17 +71,17 @@ def test_image_caption_classic():
     lines = image_caption(build(Settings(step=3, query=2)))
     assert lines == [
         "Step 3 of 5: Compute scores. Query token “sat” (3 of 4).",
-        "d_model 4, d_k 2, 1 head. Scores scaled by 1/√d_k, temperature 1.0, causal mask off, positional encoding off.",
+        "d_model 4, d_k 2, 1 head. Scores scaled by 1/√d_k, temperature 1, causal mask off, positional encoding off.",
         "The weights are those of the classic preset.",
     ]
 
 
 def test_image_caption_two_heads():
-    settings = Settings(step=5, heads=2, head=1, scaled=False, causal=True, positional=True, temperature=2.5, seed=7)
+    settings = Settings(step=5, heads=2, head=1, scaled=False, causal=True, positional=True, temperature=2.25, seed=7)
     lines = image_caption(build(settings))
     assert lines[0].startswith("Step 5 of 5: Weighted sum. ")
     assert lines[1] == (
-        "d_model 4, d_k 2, 2 heads, head 2 shown. Scores not scaled, temperature 2.5, "
+        "d_model 4, d_k 2, 2 heads, head 2 shown. Scores not scaled, temperature 2.25, "
         "causal mask on, positional encoding on."
     )
     assert lines[2] == "Head 1 has the classic preset's weights; the others are random from seed 7."

@@ -161,3 +161,10 @@ def test_valid_escapes_decoded():
     assert ignored == []
     assert settings.sentence == "café au lait"
     assert settings.d_model == 16
+
+
+def test_value_with_bad_escape_keeps_good_ones():
+    settings, ignored = parse_state("", "#sentence=na%EFve+caf%C3%A9&query=caf%C3%A9")
+    assert ignored == []
+    assert settings.sentence == "na\ufffdve café"
+    assert settings.query == 1
