@@ -221,6 +221,23 @@ def test_many_tokens_wrap_to_two_rows_when_narrow():
     assert len({r["y"] for r in wide}) == 1
 
 
+def test_caption_gets_a_fourth_line_when_narrow():
+    from attention_sim.views.common import draw_caption
+    from attention_sim.views.frame import Frame
+
+    text = " ".join(["word"] * 80)
+    drawn = {}
+    for width in (320, 640):
+        frame = Frame(width, 420)
+        draw_caption(frame, text)
+        lines = [c[3] for c in frame.commands if c[0] == "text"]
+        drawn[width] = lines
+    assert len(drawn[320]) == 4
+    assert len(drawn[640]) == 3
+    assert drawn[320][-1].endswith(" …")
+    assert drawn[640][-1].endswith(" …")
+
+
 def test_row_labels_are_token_regions():
     frame = layout(build(Settings(step=3)), 640, 420)
     labels = [r for r in frame.regions if r["kind"] == "token"]

@@ -73,13 +73,22 @@ def wrap(text: str, width: float, size: float) -> list:
     return lines
 
 
-def caption_height(frame: Frame, text: str, max_lines: int = 3) -> float:
-    lines = wrap(text, frame.width - 2 * MARGIN, CAPTION_SIZE)[:max_lines]
+NARROW_FRAME = 480  # below this width, a caption wraps into more lines and may take one more
+
+
+def caption_lines(frame: Frame) -> int:
+    """Return the most lines a caption may take in this frame."""
+    return 3 if frame.width >= NARROW_FRAME else 4
+
+
+def caption_height(frame: Frame, text: str) -> float:
+    lines = wrap(text, frame.width - 2 * MARGIN, CAPTION_SIZE)[: caption_lines(frame)]
     return len(lines) * (CAPTION_SIZE + 4) + MARGIN
 
 
-def draw_caption(frame: Frame, text: str, max_lines: int = 3) -> float:
+def draw_caption(frame: Frame, text: str) -> float:
     """Draw the caption at the bottom of the frame; return its top y."""
+    max_lines = caption_lines(frame)
     lines = wrap(text, frame.width - 2 * MARGIN, CAPTION_SIZE)
     if len(lines) > max_lines:
         lines = lines[:max_lines]
