@@ -168,8 +168,13 @@ export function downloadImage(canvas, filename, captionJson) {
   lines.forEach((line, index) => {
     ctx.fillText(line, padding, canvas.height + padding + index * lineHeight, canvas.width - 2 * padding);
   });
+  saveAs(image.toDataURL("image/png"), filename);
+}
+
+/** Offer the resource at url as a file download named filename. */
+function saveAs(url, filename) {
   const link = document.createElement("a");
-  link.href = image.toDataURL("image/png");
+  link.href = url;
   link.download = filename;
   document.body.append(link);
   link.click();
@@ -179,11 +184,6 @@ export function downloadImage(canvas, filename, captionJson) {
 /** Offer text as a file download named filename. */
 export function download(filename, text, mimeType) {
   const url = URL.createObjectURL(new Blob([text], { type: mimeType }));
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = filename;
-  document.body.append(link);
-  link.click();
-  link.remove();
+  saveAs(url, filename);
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

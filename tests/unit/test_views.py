@@ -349,8 +349,8 @@ def test_column_labels_one_long_word():
     from attention_sim.views.heatmap import column_labels
 
     labels = ["The", "Pneumonoultramicroscopicsilicovolcanoconiosis", "sat", "down"]
-    shown = [text for _, text, _, _ in column_labels(labels, 60)]
-    assert shown[0] == "The"
-    assert shown[1].startswith("Pneumo")
-    assert shown[1].endswith("…")
-    assert shown[2:] == ["sat", "down"]
+    texts = [text for _, text, _, _ in column_labels(labels, 60)]
+    assert texts[0] == "The"
+    assert texts[1].startswith("Pneumo")
+    assert texts[1].endswith("…")
+    assert texts[2:] == ["sat", "down"]
